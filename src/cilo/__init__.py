@@ -1,0 +1,1 @@
+from cilo._version import __version__
