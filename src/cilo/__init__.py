@@ -1,1 +1,35 @@
-from cilo._version import __version__
+"""cilo: the Collective Impact Leadership Ontology, its SHACL shapes and SPARQL queries.
+
+>>> import cilo
+>>> report = cilo.validate("initiative.ttl")          # doctest: +SKIP
+>>> report.conforms, report.missing_functions()        # doctest: +SKIP
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from cilo.errors import CiloError, InputError, ShapesError
+from cilo.loading import load
+from cilo.namespace import CILO
+from cilo.ontology import ontology
+from cilo.report import ValidationReport, ValidationResult
+from cilo.resources import profiles
+from cilo.validation import validate
+
+try:
+    __version__ = version("cilo")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+    __version__ = "0+unknown"
+
+__all__ = [
+    "CILO",
+    "CiloError",
+    "InputError",
+    "ShapesError",
+    "ValidationReport",
+    "ValidationResult",
+    "__version__",
+    "load",
+    "ontology",
+    "profiles",
+    "validate",
+]

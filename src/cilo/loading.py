@@ -1,0 +1,124 @@
+"""Read initiative descriptions from files into one rdflib Graph, with errors that name file and line."""
+
+from __future__ import annotations
+
+import json
+import xml.sax
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from cilo.errors import InputError
+
+#: File extension -> rdflib parser name.
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
+}
+#: Formats that carry named graphs; their graphs are merged into one.
+_QUAD_FORMATS = {"nquads", "trig"}
+#: Line-based formats, whose parser does not report the line: it is found by parsing line by line.
+_LINE_FORMATS = {"nt", "nquads"}
+
+PathLike = str | Path
+
+
+def format_for(path: PathLike) -> str:
+    """The rdflib format of ``path``, from its extension; an :class:`InputError` when unknown."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return FORMATS[suffix]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(
+            path, f"unknown file extension {suffix or '(none)'!r}; expected one of {known}"
+        ) from None
+
+
+def load(paths: PathLike | Iterable[PathLike]) -> Graph:
+    """Parse one or several files (format from the extension) and merge them into one new Graph."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    graph = Graph()
+    for path in paths:
+        parse_into(graph, path)
+    return graph
+
+
+def parse_into(graph: Graph, path: PathLike) -> None:
+    """Parse the file ``path`` into ``graph``; nothing is added when the file does not parse."""
+    fmt = format_for(path)
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(path, "no such file" if not p.exists() else "not a file")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise InputError(path, f"cannot read the file: {e.strerror}") from None
+    try:
+        parsed = _parse(data, fmt)
+    except InputError:
+        raise
+    except Exception as e:  # noqa: BLE001 -- every parser failure becomes one clear line
+        raise _explain(path, fmt, data, e) from None
+    graph += parsed
+    for prefix, ns in parsed.namespaces():
+        graph.bind(prefix, ns, override=False)
+
+
+def _parse(data: bytes, fmt: str) -> Graph:
+    if fmt in _QUAD_FORMATS:
+        ds = Dataset()
+        ds.parse(data=data, format=fmt)
+        merged = Graph()
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            merged.add((s, p, o))
+        for prefix, ns in ds.namespaces():
+            merged.bind(prefix, ns)
+        return merged
+    return Graph().parse(data=data, format=fmt)
+
+
+def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputError:
+    """Turn a parser's exception into an InputError with the line (and column) where known."""
+    if isinstance(error, BadSyntax):
+        why = getattr(error, "_why", str(error))
+        return InputError(path, f"Turtle syntax error: {why}", line=error.lines + 1)
+    if isinstance(error, xml.sax.SAXParseException):
+        return InputError(
+            path,
+            f"RDF/XML syntax error: {error.getMessage()}",
+            line=error.getLineNumber(),
+            column=error.getColumnNumber(),
+        )
+    if isinstance(error, json.JSONDecodeError):
+        return InputError(path, f"JSON syntax error: {error.msg}", line=error.lineno, column=error.colno)
+    if isinstance(error, UnicodeDecodeError):
+        line = data[: error.start].count(b"\n") + 1
+        return InputError(path, "the file is not valid UTF-8 text", line=line)
+    if isinstance(error, ParserError) and fmt in _LINE_FORMATS:
+        line = _first_bad_line(data, fmt)
+        expected = "N-Triples" if fmt == "nt" else "N-Quads"
+        return InputError(path, f"{expected} syntax error: expected a statement ending in '.'", line=line)
+    return InputError(path, f"cannot be read as {fmt}: {error}")
+
+
+def _first_bad_line(data: bytes, fmt: str) -> int | None:
+    """For a line-based format, the number of the first line that does not parse on its own."""
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith(b"#"):
+            continue
+        try:
+            _parse(line + b"\n", fmt)
+        except Exception:  # noqa: BLE001
+            return number
+    return None

@@ -1,0 +1,156 @@
+"""The outcome of a validation: typed results, and their JSON, Turtle and plain-text forms."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One sh:ValidationResult, in words."""
+
+    severity: URIRef
+    focus_node: Node
+    result_path: Node | None
+    value: Node | None
+    source_shape: Node | None
+    message: str
+
+    @property
+    def is_violation(self) -> bool:
+        """True for sh:Violation results, the only ones that make a description non-conforming."""
+        return self.severity == SH.Violation
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The result as JSON-ready strings: IRIs in full, blank nodes as ``_:id``, absent as None."""
+        return {
+            "severity": str(self.severity),
+            "focus_node": _text(self.focus_node),
+            "result_path": _text(self.result_path),
+            "value": _text(self.value),
+            "source_shape": _text(self.source_shape),
+            "message": self.message,
+        }
+
+
+@dataclass
+class ValidationReport:
+    """What :func:`cilo.validate` found: ``conforms`` is True when there is no Violation."""
+
+    results: list[ValidationResult]
+    graph: Graph
+    profile: str
+    #: Initiative IRI -> its label (or the IRI when it has none), for every initiative validated.
+    initiatives: dict[Node, str] = field(default_factory=dict)
+    #: Focus node that is not an initiative (an assignment, an actor) -> a short description and
+    #: the initiatives it belongs to, so that text reports can group results per initiative.
+    context: dict[Node, tuple[str, tuple[Node, ...]]] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        """True when no result is a Violation (warnings and infos are allowed)."""
+        return not any(r.is_violation for r in self.results)
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        """The results of severity sh:Violation."""
+        return [r for r in self.results if r.is_violation]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        """The results of severity sh:Warning."""
+        return [r for r in self.results if r.severity == SH.Warning]
+
+    def missing_functions(self) -> dict[Node, set[Node]]:
+        """Initiative -> the leadership functions it lacks (coverage Violations), for every initiative."""
+        missing: dict[Node, set[Node]] = {i: set() for i in self.initiatives}
+        for r in self.violations:
+            if r.focus_node in self.initiatives and r.value is not None and _is_function(r.value):
+                missing[r.focus_node].add(r.value)
+        return missing
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """``{"conforms": bool, "results": [...]}`` with the six fields of each result."""
+        doc = {"conforms": self.conforms, "results": [r.to_dict() for r in self.results]}
+        return json.dumps(doc, indent=indent, ensure_ascii=False)
+
+    def to_turtle(self) -> str:
+        """The sh:ValidationReport as Turtle."""
+        return self.graph.serialize(format="turtle")
+
+    def to_text(self) -> str:
+        """A report for people who have never seen RDF: results grouped per initiative, then a summary."""
+        grouped: dict[Node | None, list[tuple[str, ValidationResult]]] = defaultdict(list)
+        for r in self.results:
+            if r.focus_node in self.initiatives:
+                grouped[r.focus_node].append(("", r))
+                continue
+            about, owners = self.context.get(r.focus_node, (_short(r.focus_node), ()))
+            for owner in owners or (None,):
+                grouped[owner].append((about, r))
+        lines: list[str] = []
+        for initiative, label in sorted(self.initiatives.items(), key=lambda kv: (kv[1], str(kv[0]))):
+            entries = grouped.get(initiative, [])
+            verdict = "no issues found" if not entries else _counts(r for _, r in entries)
+            lines.append(f'Initiative "{label}" <{initiative}>: {verdict}')
+            lines.extend(_entry_lines(entries))
+        if grouped.get(None):
+            lines.append("Not attached to any initiative:")
+            lines.extend(_entry_lines(grouped[None]))
+        total = len(self.initiatives)
+        failing = {i for i in self.initiatives if any(r.is_violation for _, r in grouped.get(i, []))}
+        lines.append("")
+        lines.append(
+            f"{total} initiative{'s' if total != 1 else ''} checked against profile {self.profile!r}: "
+            f"{total - len(failing)} conform{'s' if total - len(failing) == 1 else ''}, "
+            f"{len(failing)} do{'es' if len(failing) == 1 else ''} not; "
+            f"{_counts(self.results) if self.results else 'no issues found'}."
+        )
+        return "\n".join(lines) + "\n"
+
+
+def _entry_lines(entries: list[tuple[str, ValidationResult]]) -> list[str]:
+    out = []
+    for about, r in sorted(entries, key=lambda e: (SEVERITY_ORDER.get(e[1].severity, 3), e[0], e[1].message)):
+        tag = str(r.severity).rsplit("#", 1)[-1].upper()
+        prefix = f"{about}: " if about else ""
+        out.append(f"  [{tag}] {prefix}{r.message}")
+    return out
+
+
+def _counts(results: object) -> str:
+    tally: dict[str, int] = defaultdict(int)
+    for r in results:  # type: ignore[attr-defined]
+        tally[str(r.severity).rsplit("#", 1)[-1].lower()] += 1
+    parts = [f"{n} {name}{'s' if n != 1 else ''}" for name, n in sorted(tally.items(), key=lambda kv: kv[0] != "violation")]
+    return ", ".join(parts)
+
+
+def _text(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return str(node)
+    return node.n3() if not hasattr(node, "value") else str(node)
+
+
+def _short(node: Node) -> str:
+    text = str(node)
+    for sep in ("#", "/"):
+        if sep in text.rstrip(sep):
+            return text.rstrip(sep).rsplit(sep, 1)[-1]
+    return text
+
+
+def _is_function(node: Node) -> bool:
+    from cilo.vocabulary import functions
+
+    return node in functions()

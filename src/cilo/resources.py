@@ -1,0 +1,47 @@
+"""Where the bundled data files live: found with importlib.resources, from a wheel or an editable install.
+
+The top-level ``ontology/``, ``shapes/`` and ``queries/`` folders of the repository are the one
+source of these files; the wheel ships them as ``cilo/data/<folder>``.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+
+from cilo.errors import ShapesError
+
+#: The profile used when none is named.
+DEFAULT_PROFILE = "nine-functions"
+
+
+def data_dir(folder: str) -> Traversable:
+    """The bundled folder ``ontology``, ``shapes`` or ``queries``."""
+    return files("cilo") / "data" / folder
+
+
+def ontology_file() -> Traversable:
+    """The ontology, ``ontology/cilo.ttl``."""
+    return data_dir("ontology") / "cilo.ttl"
+
+
+def base_shapes_files() -> list[Traversable]:
+    """The shapes that always apply, whatever the profile: every ``shapes/*.ttl``."""
+    folder = data_dir("shapes")
+    return sorted(
+        (f for f in folder.iterdir() if f.is_file() and f.name.endswith(".ttl")), key=lambda f: f.name
+    )
+
+
+def profiles() -> list[str]:
+    """The names of the bundled profiles (``shapes/profiles/*.ttl``)."""
+    folder = data_dir("shapes") / "profiles"
+    return sorted(f.name[: -len(".ttl")] for f in folder.iterdir() if f.name.endswith(".ttl"))
+
+
+def profile_file(name: str) -> Traversable:
+    """The shapes file of the profile ``name``; a clear error listing the known ones otherwise."""
+    known = profiles()
+    if name not in known:
+        raise ShapesError(f"unknown profile {name!r}; the known profiles are: {', '.join(known)}")
+    return data_dir("shapes") / "profiles" / f"{name}.ttl"

@@ -1,0 +1,181 @@
+"""Validate initiative descriptions against the cilo SHACL shapes, with pySHACL as the engine.
+
+The data is validated together with the ontology (so that role -> function facts from Table 3 are
+seen), in a new graph: the caller's graph is never modified. Ontology and shapes are parsed once per
+process.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from cilo.errors import InputError, ShapesError
+from cilo.loading import PathLike, load, parse_into
+from cilo.namespace import CILO
+from cilo.ontology import ontology
+from cilo.report import SEVERITY_ORDER, ValidationReport, ValidationResult
+from cilo.resources import DEFAULT_PROFILE, base_shapes_files, profile_file
+from cilo.vocabulary import defined_terms, instances_of, label, local_name
+
+CILOSH = Namespace("https://w3id.org/cilo/shapes#")
+
+Data = Graph | PathLike | Iterable[PathLike]
+
+
+def validate(
+    data: Data, *, profile: str = DEFAULT_PROFILE, shapes: PathLike | None = None
+) -> ValidationReport:
+    """Validate ``data`` (a path, a list of paths, or an rdflib Graph) and return the report.
+
+    ``profile`` names a bundled profile (``nine-functions``, ``eight-functions``); ``shapes`` is a
+    user's own shapes file used in its place. The base shapes (well-formed assignments, known
+    terms, level consistency, advice) always apply.
+    """
+    graph, sources = _data_graph(data)
+    initiatives = sorted(set(graph.subjects(RDF.type, CILO.Initiative)), key=str)
+    if not initiatives:
+        raise InputError(
+            ", ".join(sources) or "the data",
+            "no cilo:Initiative found; a description needs at least one node typed "
+            "cilo:Initiative (https://w3id.org/cilo#Initiative)",
+        )
+    graph += ontology()
+    shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
+    _conforms, results_graph, _text = pyshacl.validate(
+        graph,
+        shacl_graph=shapes_graph,
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        advanced=True,
+    )
+    assert isinstance(results_graph, Graph)
+    results = [_with_suggestion(r, shapes_graph) for r in _results(results_graph)]
+    return ValidationReport(
+        results=results,
+        graph=results_graph,
+        profile=profile_name,
+        initiatives={i: label(i, graph) for i in initiatives},
+        context=_context(graph, results, set(initiatives)),
+    )
+
+
+def _data_graph(data: Data) -> tuple[Graph, list[str]]:
+    """A new graph holding ``data``, and the names of the files it came from."""
+    if isinstance(data, Graph):
+        copy = Graph()
+        copy += data
+        return copy, []
+    paths = [data] if isinstance(data, str | Path) else list(data)
+    if not paths:
+        raise InputError("the data", "no input file given")
+    return load(paths), [str(p) for p in paths]
+
+
+@lru_cache(maxsize=8)
+def _shapes(profile: str, shapes_path: str | None) -> tuple[Graph, str]:
+    """The shapes graph (base shapes + profile or user's shapes) and the profile's name; cached."""
+    graph = Graph()
+    for f in base_shapes_files():
+        _parse_bundled(graph, f)
+    if shapes_path is None:
+        _parse_bundled(graph, profile_file(profile))
+        return graph, profile
+    parse_into(graph, shapes_path)
+    if not any(graph.subjects(RDF.type, SH.NodeShape)) and not any(graph.subjects(SH.targetClass, None)):
+        raise ShapesError(f"{shapes_path}: no SHACL shape found")
+    return graph, Path(shapes_path).name
+
+
+def _parse_bundled(graph: Graph, resource: Traversable) -> None:
+    graph.parse(data=resource.read_bytes(), format="turtle")
+
+
+def _results(report: Graph) -> list[ValidationResult]:
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(node, SH.resultSeverity)
+        focus = report.value(node, SH.focusNode)
+        assert isinstance(severity, URIRef) and focus is not None
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        results.append(
+            ValidationResult(
+                severity=severity,
+                focus_node=focus,
+                result_path=report.value(node, SH.resultPath),
+                value=report.value(node, SH.value),
+                source_shape=report.value(node, SH.sourceShape),
+                message=" ".join(messages),
+            )
+        )
+    results.sort(
+        key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.focus_node), str(r.value), r.message)
+    )
+    return results
+
+
+def _with_suggestion(result: ValidationResult, shapes: Graph) -> ValidationResult:
+    """Add "did you mean ...?" to results of shapes that report unknown terms."""
+    shape = result.source_shape
+    if shape is None or result.value is None:
+        return result
+    cls = shapes.value(shape, CILOSH.suggestInstancesOf)
+    if isinstance(cls, URIRef):
+        candidates: Iterable[URIRef] = instances_of(cls)
+    elif shapes.value(shape, CILOSH.suggestAnyTerm) == Literal(True):
+        candidates = defined_terms()
+    else:
+        return result
+    guess = nearest_term(result.value, candidates)
+    if guess is None:
+        return result
+    shown = "cilo:" + local_name(guess) if str(guess).startswith(str(CILO)) else f"<{guess}>"
+    return ValidationResult(
+        severity=result.severity,
+        focus_node=result.focus_node,
+        result_path=result.result_path,
+        value=result.value,
+        source_shape=result.source_shape,
+        message=f"{result.message} Did you mean {shown}?",
+    )
+
+
+def nearest_term(value: Node, candidates: Iterable[URIRef]) -> URIRef | None:
+    """The candidate whose local name is closest to that of ``value`` (case-insensitive), if any is close."""
+    by_name = {local_name(c).lower(): c for c in candidates}
+    wanted = (local_name(value) if isinstance(value, URIRef) else str(value)).lower()
+    match = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.6)
+    return by_name[match[0]] if match else None
+
+
+def _context(
+    graph: Graph, results: list[ValidationResult], initiatives: set[Node]
+) -> dict[Node, tuple[str, tuple[Node, ...]]]:
+    """For focus nodes that are not initiatives: a short description and their initiatives."""
+    context: dict[Node, tuple[str, tuple[Node, ...]]] = {}
+    for r in results:
+        node = r.focus_node
+        if node in initiatives or node in context:
+            continue
+        owners = set(graph.objects(node, CILO.initiative))
+        if owners or (node, RDF.type, CILO.RoleAssignment) in graph:
+            what = [label(x, graph) for p in (CILO.role, CILO.performsFunction) for x in graph.objects(node, p)]
+            agents = [label(a, graph) for a in graph.objects(node, CILO.agent)]
+            about = f"Assignment {local_name(node)}"
+            if agents or what:
+                about += f" ({', '.join(agents) or 'no agent'}: {', '.join(what) or 'no role'})"
+        else:
+            for assignment in graph.subjects(CILO.agent, node):
+                owners.update(graph.objects(assignment, CILO.initiative))
+            about = f'Agent "{label(node, graph)}"'
+        context[node] = (about, tuple(sorted((o for o in owners if o in initiatives), key=str)))
+    return context
