@@ -12,7 +12,7 @@ from cilo.loading import load
 from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.report import ValidationReport, ValidationResult
-from cilo.resources import profiles
+from cilo.resources import examples, profiles
 from cilo.validation import validate
 
 try:
@@ -28,6 +28,7 @@ __all__ = [
     "ValidationReport",
     "ValidationResult",
     "__version__",
+    "examples",
     "load",
     "ontology",
     "profiles",

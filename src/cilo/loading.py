@@ -92,7 +92,7 @@ def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputEr
     """Turn a parser's exception into an InputError with the line (and column) where known."""
     if isinstance(error, BadSyntax):
         why = getattr(error, "_why", str(error))
-        return InputError(path, f"Turtle syntax error: {why}", line=error.lines + 1)
+        return InputError(path, f"Turtle syntax error: {why}", line=_bad_syntax_line(error, data))
     if isinstance(error, xml.sax.SAXParseException):
         return InputError(
             path,
@@ -110,6 +110,16 @@ def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputEr
         expected = "N-Triples" if fmt == "nt" else "N-Quads"
         return InputError(path, f"{expected} syntax error: expected a statement ending in '.'", line=line)
     return InputError(path, f"cannot be read as {fmt}: {error}")
+
+
+def _bad_syntax_line(error: BadSyntax, data: bytes) -> int:
+    """The line of a Turtle/TriG error, from its character offset (rdflib's own count drifts at EOF)."""
+    text, offset = getattr(error, "_str", None), getattr(error, "_i", None)
+    if isinstance(text, bytes) and isinstance(offset, int):
+        if offset < 0 or offset >= len(text):  # end of file: the last line with content
+            return len(text.rstrip().splitlines()) or 1
+        return text[:offset].count(b"\n") + 1
+    return int(error.lines) + 1
 
 
 def _first_bad_line(data: bytes, fmt: str) -> int | None:

@@ -1,6 +1,6 @@
 """Where the bundled data files live: found with importlib.resources, from a wheel or an editable install.
 
-The top-level ``ontology/``, ``shapes/`` and ``queries/`` folders of the repository are the one
+The top-level ``ontology/``, ``shapes/``, ``queries/`` and ``examples/`` folders of the repository are the one
 source of these files; the wheel ships them as ``cilo/data/<folder>``.
 """
 
@@ -16,7 +16,7 @@ DEFAULT_PROFILE = "nine-functions"
 
 
 def data_dir(folder: str) -> Traversable:
-    """The bundled folder ``ontology``, ``shapes`` or ``queries``."""
+    """The bundled folder ``ontology``, ``shapes``, ``queries`` or ``examples``."""
     return files("cilo") / "data" / folder
 
 
@@ -31,6 +31,12 @@ def base_shapes_files() -> list[Traversable]:
     return sorted(
         (f for f in folder.iterdir() if f.is_file() and f.name.endswith(".ttl")), key=lambda f: f.name
     )
+
+
+def examples() -> list[Traversable]:
+    """The bundled example descriptions (``examples/``), sorted by name."""
+    folder = data_dir("examples")
+    return sorted((f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")), key=lambda f: f.name)
 
 
 def profiles() -> list[str]:

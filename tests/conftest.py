@@ -1,0 +1,37 @@
+"""Shared paths and helpers for the test suite: every test uses real data files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHAPE_FIXTURES = FIXTURES / "shapes"
+INPUT = FIXTURES / "input"
+ACCEPTANCE = ROOT.parent / "shared" / "acceptance"
+EXAMPLES = ROOT / "examples"
+
+
+def cilo_exe() -> str:
+    """The installed ``cilo`` console script next to the running interpreter."""
+    exe = Path(sys.executable).with_name("cilo")
+    return str(exe) if exe.exists() else (shutil.which("cilo") or "cilo")
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``cilo`` command, as a user would."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(
+        [cilo_exe(), *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
+    )
+
+
+@pytest.fixture(scope="session")
+def java_available() -> bool:
+    return shutil.which("java") is not None

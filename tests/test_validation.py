@@ -1,0 +1,235 @@
+"""``cilo.validate``: the shapes, the profiles, the report and its three formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, Graph, URIRef
+from rdflib.namespace import SH
+
+import cilo
+from cilo import CILO, InputError, ShapesError
+from tests.conftest import ACCEPTANCE, INPUT, SHAPE_FIXTURES
+
+CILOSH = "https://w3id.org/cilo/shapes#"
+EX = "https://example.org/fixture/"
+SHAPE_DIRS = sorted(p for p in SHAPE_FIXTURES.iterdir() if p.is_dir())
+
+
+def _profile_for(shape: str) -> str:
+    return "eight-functions" if shape == "EightFunctionsProfile" else "nine-functions"
+
+
+def _from_shape(report: cilo.ValidationReport, shape: str) -> list[cilo.ValidationResult]:
+    return [r for r in report.results if str(r.source_shape) == CILOSH + shape]
+
+
+@pytest.mark.parametrize("folder", SHAPE_DIRS, ids=lambda p: p.name)
+def test_every_shape_has_a_conforming_and_a_violating_fixture(folder: Path) -> None:
+    good = cilo.validate(folder / "conforming.ttl", profile=_profile_for(folder.name))
+    assert good.results == [], [r.message for r in good.results]
+    assert good.conforms
+    bad = cilo.validate(folder / "violating.ttl", profile=_profile_for(folder.name))
+    hits = _from_shape(bad, folder.name)
+    assert hits, [(r.source_shape, r.message) for r in bad.results]
+    for r in hits:
+        assert r.message and "{?" not in r.message and "{$" not in r.message
+
+
+def test_every_shape_in_the_shape_files_has_fixtures() -> None:
+    shapes = Graph()
+    for f in (Path(__file__).resolve().parents[1] / "shapes").rglob("*.ttl"):
+        shapes.parse(f)
+    named = {
+        str(s)[len(CILOSH) :]
+        for t in (SH.NodeShape, SH.PropertyShape)
+        for s in shapes.subjects(RDF.type, t)
+        if str(s).startswith(CILOSH)
+    }
+    assert named == {p.name for p in SHAPE_DIRS}
+
+
+def test_coverage_message_in_plain_words() -> None:
+    report = cilo.validate(SHAPE_FIXTURES / "NineFunctionsProfile" / "violating.ttl")
+    (r,) = report.violations
+    assert r.focus_node == URIRef(EX + "init")
+    assert r.value == CILO.Sponsor
+    assert r.message == (
+        'Initiative "Fixture initiative" has no one performing the Sponsor function; no backbone role '
+        "provides it: it is held outside the backbone, by sector directors and political leaders."
+    )
+
+
+def test_coverage_message_names_the_roles_that_would_supply_it() -> None:
+    report = cilo.validate(ACCEPTANCE / "bad-level.ttl")
+    by_value = {r.value: r.message for r in report.violations if r.focus_node.endswith("/initiative")}
+    assert by_value[CILO.Implementer].endswith(
+        "has no one performing the Implementer function; the Local support role (regional backbone) provides it."
+    )
+    assert by_value[CILO.Champion].endswith(
+        "the Bridge builder role (national backbone) or the Cross-sectoral player role "
+        "(regional backbone) provides it."
+    )
+
+
+def test_one_violation_per_initiative_and_missing_function() -> None:
+    report = cilo.validate(ACCEPTANCE / "bad-level.ttl")
+    init = URIRef("https://example.org/acc3/initiative")
+    names = {str(f).split("#")[1] for f in report.missing_functions()[init]}
+    assert names == {"Catalyst", "Champion", "Facilitator", "Implementer", "Initiator", "Sponsor"}
+    coverage = [r for r in report.violations if r.focus_node == init]
+    assert len(coverage) == len({r.value for r in coverage}) == 6
+
+
+def test_coverage_counts_assignments_at_any_level() -> None:
+    # bad-level.ttl records a regional role at National level: its functions still count as covered.
+    report = cilo.validate(ACCEPTANCE / "bad-level.ttl")
+    missing = report.missing_functions()[URIRef("https://example.org/acc3/initiative")]
+    assert CILO.MetaGovernor not in missing
+
+
+def test_eight_functions_profile_does_not_require_the_ninth() -> None:
+    path = SHAPE_FIXTURES / "EightFunctionsProfile" / "conforming.ttl"
+    assert cilo.validate(path, profile="eight-functions").conforms
+    nine = cilo.validate(path)
+    assert {r.value for r in nine.violations} == {CILO.InformationAndKnowledgeBroker}
+
+
+def test_user_shapes_file_replaces_the_profile(tmp_path: Path) -> None:
+    own = tmp_path / "sponsor-only.ttl"
+    text = (Path(__file__).resolve().parents[1] / "shapes/profiles/nine-functions.ttl").read_text("utf-8")
+    text = text.replace("NineFunctionsProfile", "SponsorOnly")
+    start = text.index("FILTER (?value IN (")
+    end = text.index("))", start)
+    own.write_text(text[:start] + "FILTER (?value IN (cilo:Sponsor" + text[end:], encoding="utf-8")
+    report = cilo.validate(ACCEPTANCE / "bad-level.ttl", shapes=own)
+    coverage = [r for r in report.violations if str(r.source_shape).endswith("SponsorOnly")]
+    assert [r.value for r in coverage] == [CILO.Sponsor]
+    assert report.profile == "sponsor-only.ttl"
+
+
+def test_unknown_profile_lists_the_known_ones() -> None:
+    with pytest.raises(ShapesError, match="eight-functions, nine-functions"):
+        cilo.validate(ACCEPTANCE / "complete.ttl", profile="ten-functions")
+
+
+def test_profiles_are_files() -> None:
+    assert cilo.profiles() == ["eight-functions", "nine-functions"]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "suggestion"),
+    [
+        ("KnownRoleShape", "cilo:FuturesThinkr is not a backbone role that cilo defines. Did you mean cilo:FuturesThinker?"),
+        ("KnownFunctionShape", "cilo:Sponser is not a leadership function that cilo defines. Did you mean cilo:Sponsor?"),
+        ("KnownLevelShape", "cilo:Loccal is not a governance level that cilo defines. Did you mean cilo:Local?"),
+    ],
+)
+def test_misspelt_terms_name_the_nearest_known_term(fixture: str, suggestion: str) -> None:
+    report = cilo.validate(SHAPE_FIXTURES / fixture / "violating.ttl")
+    assert suggestion in [r.message for r in report.violations]
+
+
+def test_unknown_cilo_terms_are_reported_with_a_suggestion() -> None:
+    report = cilo.validate(SHAPE_FIXTURES / "KnownTermsShape" / "violating.ttl")
+    messages = {r.message for r in _from_shape(report, "KnownTermsShape")}
+    assert "cilo:Organisation is not a term of the cilo vocabulary. Did you mean cilo:Organization?" in messages
+    assert "cilo:levl is not a term of the cilo vocabulary. Did you mean cilo:level?" in messages
+
+
+def test_level_consistency_names_role_and_level() -> None:
+    report = cilo.validate(ACCEPTANCE / "bad-level.ttl")
+    (r,) = _from_shape(report, "LevelConsistencyShape")
+    assert r.focus_node == URIRef("https://example.org/acc3/r1")
+    assert r.value == CILO.National and r.result_path == CILO.level
+    assert "Local knowledge gatherer role is a regional backbone role" in r.message
+
+
+def test_warnings_never_make_a_description_non_conforming() -> None:
+    report = cilo.validate(SHAPE_FIXTURES / "BothBackboneLevelsShape" / "violating.ttl")
+    assert report.conforms
+    (w,) = report.warnings
+    assert w.severity == SH.Warning
+    assert "Kyösti and Airaksinen (2026" in w.message and "only at the regional level" in w.message
+
+
+def test_validate_accepts_graph_and_never_modifies_it() -> None:
+    data = Graph().parse(ACCEPTANCE / "no-sponsor.ttl")
+    before = set(data)
+    report = cilo.validate(data)
+    assert set(data) == before
+    assert not report.conforms
+    assert report.missing_functions() == {URIRef("https://example.org/acc2/initiative"): {CILO.Sponsor}}
+
+
+def test_several_files_are_merged(tmp_path: Path) -> None:
+    src = (ACCEPTANCE / "no-sponsor.ttl").read_text(encoding="utf-8")
+    sponsor = tmp_path / "sponsor.ttl"
+    sponsor.write_text(
+        "@prefix cilo: <https://w3id.org/cilo#> . @prefix ex: <https://example.org/acc2/> .\n"
+        "ex:mayor a cilo:Person . ex:s a cilo:RoleAssignment ; cilo:agent ex:mayor ; "
+        "cilo:performsFunction cilo:Sponsor ; cilo:initiative ex:initiative ; cilo:level cilo:Local .\n",
+        encoding="utf-8",
+    )
+    base = tmp_path / "base.ttl"
+    base.write_text(src, encoding="utf-8")
+    assert not cilo.validate(base).conforms
+    assert cilo.validate([base, sponsor]).conforms
+
+
+@pytest.mark.parametrize("suffix", ["ttl", "nt", "nq", "trig", "jsonld", "rdf"])
+def test_every_rdf_format_gives_the_same_report(suffix: str) -> None:
+    reference = cilo.validate(INPUT / "complete.ttl").to_json()
+    assert cilo.validate(INPUT / f"complete.{suffix}").to_json() == reference
+
+
+def test_json_report_has_exactly_the_documented_fields() -> None:
+    doc = json.loads(cilo.validate(ACCEPTANCE / "bad-level.ttl").to_json())
+    assert set(doc) == {"conforms", "results"} and doc["conforms"] is False
+    for r in doc["results"]:
+        assert set(r) == {"severity", "focus_node", "result_path", "value", "source_shape", "message"}
+        assert r["severity"].startswith("http://www.w3.org/ns/shacl#")
+        assert r["focus_node"].startswith("https://example.org/acc3/")
+    coverage = [r for r in doc["results"] if r["value"] == str(CILO.Sponsor)]
+    assert coverage[0]["result_path"] is None
+
+
+def test_turtle_report_is_a_shacl_validation_report() -> None:
+    report = cilo.validate(ACCEPTANCE / "no-sponsor.ttl")
+    g = Graph().parse(data=report.to_turtle(), format="turtle")
+    assert len(list(g.subjects(None, SH.ValidationReport))) == 1
+    assert len(list(g.subjects(SH.resultSeverity, SH.Violation))) == 1
+
+
+def test_text_report_groups_per_initiative_and_ends_with_a_summary() -> None:
+    text = cilo.validate(ACCEPTANCE / "bad-level.ttl").to_text()
+    lines = text.strip().splitlines()
+    assert lines[0].startswith('Initiative "Family services CI, county C (invented)"')
+    assert any("Assignment r1 (Development worker, county C: Local knowledge gatherer)" in ln for ln in lines)
+    assert lines[-1] == (
+        "1 initiative checked against profile 'nine-functions': 0 conform, 1 does not; 8 violations, 1 warning."
+    )
+    assert "https://w3id.org/cilo#" not in text
+
+
+def test_text_report_says_no_issues_found_when_clean() -> None:
+    text = cilo.validate(ACCEPTANCE / "complete.ttl").to_text()
+    assert "no issues found" in text.splitlines()[0]
+
+
+def test_no_initiative_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no cilo:Initiative found"):
+        cilo.validate(INPUT / "no-initiative.ttl")
+
+
+def test_bundled_examples_validate_with_the_papers_missing_sponsor() -> None:
+    (example,) = [e for e in cilo.examples() if e.name == "finnish-ci-model.ttl"]
+    report = cilo.validate(Path(str(example)))
+    missing = {str(i).rsplit("/", 1)[1]: {str(f).split("#")[1] for f in fs} for i, fs in report.missing_functions().items()}
+    assert missing == {
+        "omahame": set(), "soite": {"Sponsor"}, "pirha": set(), "siunsote": {"Sponsor"},
+        "pohde": set(), "tampere": set(), "oulu": set(),
+    }
+    assert len(report.results) == 2
