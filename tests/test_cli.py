@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from tests.conftest import ACCEPTANCE, EXAMPLES, INPUT, run_cli
 
 
@@ -39,7 +38,12 @@ def test_validate_turtle_format() -> None:
 
 
 def test_validate_profile_option() -> None:
-    proc = run_cli("validate", INPUT.parent / "shapes/EightFunctionsProfile/conforming.ttl", "--profile", "eight-functions")
+    proc = run_cli(
+        "validate",
+        INPUT.parent / "shapes/EightFunctionsProfile/conforming.ttl",
+        "--profile",
+        "eight-functions",
+    )
     assert proc.returncode == 0, proc.stdout
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, Graph, URIRef
+from tests.conftest import FIXTURES, ROOT
 
 import cilo
 from cilo import CILO, vocabulary
-from tests.conftest import FIXTURES, ROOT
 
 QUALITY = Path(__file__).resolve().parent / "quality"
 
@@ -80,7 +80,13 @@ def test_paper_findings_hold_as_sparql() -> None:
     # Seven of the eight established functions appear in backbone roles: all but Sponsor.
     assert established - in_backbone == {"Sponsor"}
     both = {f for f, (n, r) in levels.items() if n and r}
-    assert both == {"Champion", "Facilitator", "BoundarySpanner", "MetaGovernor", "InformationAndKnowledgeBroker"}
+    assert both == {
+        "Champion",
+        "Facilitator",
+        "BoundarySpanner",
+        "MetaGovernor",
+        "InformationAndKnowledgeBroker",
+    }
     assert {f for f, (n, r) in levels.items() if n and not r} == {"Initiator", "Catalyst"}
     assert {f for f, (n, r) in levels.items() if r and not n} == {"Implementer"}
 

@@ -9,16 +9,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.conftest import ROOT
 
 import cilo
-from tests.conftest import ROOT
 
 
 def test_resources_are_found_with_importlib() -> None:
     from cilo import resources
 
     assert resources.ontology_file().is_file()
-    assert {f.name for f in resources.base_shapes_files()} >= {"assignments.ttl", "levels.ttl", "prefixes.ttl"}
+    assert {f.name for f in resources.base_shapes_files()} >= {
+        "assignments.ttl",
+        "levels.ttl",
+        "prefixes.ttl",
+    }
     assert (resources.data_dir("queries") / "table3.rq").is_file()
     assert [e.name for e in cilo.examples()] == sorted(p.name for p in (ROOT / "examples").iterdir())
 
@@ -27,7 +31,18 @@ def test_resources_are_found_with_importlib() -> None:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -37,8 +52,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_the_data_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    for path in ("cilo/data/ontology/cilo.ttl", "cilo/data/shapes/profiles/nine-functions.ttl",
-                 "cilo/data/queries/table3.rq", "cilo/data/examples/finnish-ci-model.ttl", "cilo/py.typed"):
+    for path in (
+        "cilo/data/ontology/cilo.ttl",
+        "cilo/data/shapes/profiles/nine-functions.ttl",
+        "cilo/data/queries/table3.rq",
+        "cilo/data/examples/finnish-ci-model.ttl",
+        "cilo/py.typed",
+    ):
         assert path in names
     assert not any(n.startswith("src/") for n in names)
 
@@ -46,7 +66,18 @@ def test_wheel_contains_the_data_files(wheel: Path) -> None:
 def test_installed_wheel_works_with_no_repository_beside_it(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", str(target), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
     )
@@ -57,8 +88,8 @@ def test_installed_wheel_works_with_no_repository_beside_it(wheel: Path, tmp_pat
         "assert pathlib.Path(cilo.__file__).is_relative_to(pathlib.Path(r'%s'))\n"
         "g = cilo.ontology(); assert len(g) > 500\n"
         "r = cilo.validate(pathlib.Path(str(cilo.examples()[0])))\n"
-        "print(len(g), r.conforms, len(r.results))\n" % target
-    )
+        "print(len(g), r.conforms, len(r.results))\n"
+    ).replace("%s", str(target))
     env = {**os.environ, "PYTHONPATH": str(target)}
     proc = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

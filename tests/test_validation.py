@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
+from tests.conftest import ACCEPTANCE, INPUT, SHAPE_FIXTURES
 
 import cilo
 from cilo import CILO, InputError, ShapesError
-from tests.conftest import ACCEPTANCE, INPUT, SHAPE_FIXTURES
 
 CILOSH = "https://w3id.org/cilo/shapes#"
 EX = "https://example.org/fixture/"
@@ -66,7 +66,8 @@ def test_coverage_message_names_the_roles_that_would_supply_it() -> None:
     report = cilo.validate(ACCEPTANCE / "bad-level.ttl")
     by_value = {r.value: r.message for r in report.violations if r.focus_node.endswith("/initiative")}
     assert by_value[CILO.Implementer].endswith(
-        "has no one performing the Implementer function; the Local support role (regional backbone) provides it."
+        "has no one performing the Implementer function; "
+        "the Local support role (regional backbone) provides it."
     )
     assert by_value[CILO.Champion].endswith(
         "the Bridge builder role (national backbone) or the Cross-sectoral player role "
@@ -122,9 +123,18 @@ def test_profiles_are_files() -> None:
 @pytest.mark.parametrize(
     ("fixture", "suggestion"),
     [
-        ("KnownRoleShape", "cilo:FuturesThinkr is not a backbone role that cilo defines. Did you mean cilo:FuturesThinker?"),
-        ("KnownFunctionShape", "cilo:Sponser is not a leadership function that cilo defines. Did you mean cilo:Sponsor?"),
-        ("KnownLevelShape", "cilo:Loccal is not a governance level that cilo defines. Did you mean cilo:Local?"),
+        (
+            "KnownRoleShape",
+            "cilo:FuturesThinkr is not a backbone role that cilo defines. Did you mean cilo:FuturesThinker?",
+        ),
+        (
+            "KnownFunctionShape",
+            "cilo:Sponser is not a leadership function that cilo defines. Did you mean cilo:Sponsor?",
+        ),
+        (
+            "KnownLevelShape",
+            "cilo:Loccal is not a governance level that cilo defines. Did you mean cilo:Local?",
+        ),
     ],
 )
 def test_misspelt_terms_name_the_nearest_known_term(fixture: str, suggestion: str) -> None:
@@ -135,7 +145,9 @@ def test_misspelt_terms_name_the_nearest_known_term(fixture: str, suggestion: st
 def test_unknown_cilo_terms_are_reported_with_a_suggestion() -> None:
     report = cilo.validate(SHAPE_FIXTURES / "KnownTermsShape" / "violating.ttl")
     messages = {r.message for r in _from_shape(report, "KnownTermsShape")}
-    assert "cilo:Organisation is not a term of the cilo vocabulary. Did you mean cilo:Organization?" in messages
+    assert (
+        "cilo:Organisation is not a term of the cilo vocabulary. Did you mean cilo:Organization?" in messages
+    )
     assert "cilo:levl is not a term of the cilo vocabulary. Did you mean cilo:level?" in messages
 
 
@@ -209,7 +221,8 @@ def test_text_report_groups_per_initiative_and_ends_with_a_summary() -> None:
     assert lines[0].startswith('Initiative "Family services CI, county C (invented)"')
     assert any("Assignment r1 (Development worker, county C: Local knowledge gatherer)" in ln for ln in lines)
     assert lines[-1] == (
-        "1 initiative checked against profile 'nine-functions': 0 conform, 1 does not; 8 violations, 1 warning."
+        "1 initiative checked against profile 'nine-functions': "
+        "0 conform, 1 does not; 8 violations, 1 warning."
     )
     assert "https://w3id.org/cilo#" not in text
 
@@ -227,9 +240,17 @@ def test_no_initiative_is_an_input_error() -> None:
 def test_bundled_examples_validate_with_the_papers_missing_sponsor() -> None:
     (example,) = [e for e in cilo.examples() if e.name == "finnish-ci-model.ttl"]
     report = cilo.validate(Path(str(example)))
-    missing = {str(i).rsplit("/", 1)[1]: {str(f).split("#")[1] for f in fs} for i, fs in report.missing_functions().items()}
+    missing = {
+        str(i).rsplit("/", 1)[1]: {str(f).split("#")[1] for f in fs}
+        for i, fs in report.missing_functions().items()
+    }
     assert missing == {
-        "omahame": set(), "soite": {"Sponsor"}, "pirha": set(), "siunsote": {"Sponsor"},
-        "pohde": set(), "tampere": set(), "oulu": set(),
+        "omahame": set(),
+        "soite": {"Sponsor"},
+        "pirha": set(),
+        "siunsote": {"Sponsor"},
+        "pohde": set(),
+        "tampere": set(),
+        "oulu": set(),
     }
     assert len(report.results) == 2

@@ -18,19 +18,34 @@ def _parser() -> argparse.ArgumentParser:
     from cilo import __version__
 
     parser = argparse.ArgumentParser(
-        prog="cilo", description="Describe, validate and query who leads what in collective-impact initiatives."
+        prog="cilo",
+        description="Describe, validate and query who leads what in collective-impact initiatives.",
     )
     parser.add_argument("--version", action="version", version=f"cilo {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("summary", help="print a summary of the bundled ontology (functions, roles, levels, Table 3)")
+    sub.add_parser(
+        "summary", help="print a summary of the bundled ontology (functions, roles, levels, Table 3)"
+    )
 
     v = sub.add_parser("validate", help="validate initiative descriptions against the SHACL shapes")
-    v.add_argument("files", nargs="+", metavar="FILE", help="descriptions (.ttl .nt .nq .trig .jsonld .rdf .owl .xml), merged")
+    v.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="descriptions (.ttl .nt .nq .trig .jsonld .rdf .owl .xml), merged",
+    )
     which = v.add_mutually_exclusive_group()
-    which.add_argument("--profile", default=DEFAULT_PROFILE, choices=profiles(), help=f"the coverage profile (default {DEFAULT_PROFILE})")
+    which.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        choices=profiles(),
+        help=f"the coverage profile (default {DEFAULT_PROFILE})",
+    )
     which.add_argument("--shapes", metavar="FILE", help="your own shapes file, used in place of the profile")
-    v.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="report format (default text)")
+    v.add_argument(
+        "--format", choices=("text", "json", "turtle"), default="text", help="report format (default text)"
+    )
     return parser
 
 

@@ -68,7 +68,7 @@ def parse_into(graph: Graph, path: PathLike) -> None:
         parsed = _parse(data, fmt)
     except InputError:
         raise
-    except Exception as e:  # noqa: BLE001 -- every parser failure becomes one clear line
+    except Exception as e:
         raise _explain(path, fmt, data, e) from None
     graph += parsed
     for prefix, ns in parsed.namespaces():
@@ -103,12 +103,14 @@ def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputEr
     if isinstance(error, json.JSONDecodeError):
         return InputError(path, f"JSON syntax error: {error.msg}", line=error.lineno, column=error.colno)
     if isinstance(error, UnicodeDecodeError):
-        line = data[: error.start].count(b"\n") + 1
-        return InputError(path, "the file is not valid UTF-8 text", line=line)
+        return InputError(path, "the file is not valid UTF-8 text", line=data[: error.start].count(b"\n") + 1)
     if isinstance(error, ParserError) and fmt in _LINE_FORMATS:
-        line = _first_bad_line(data, fmt)
         expected = "N-Triples" if fmt == "nt" else "N-Quads"
-        return InputError(path, f"{expected} syntax error: expected a statement ending in '.'", line=line)
+        return InputError(
+            path,
+            f"{expected} syntax error: expected a statement ending in '.'",
+            line=_first_bad_line(data, fmt),
+        )
     return InputError(path, f"cannot be read as {fmt}: {error}")
 
 
@@ -124,11 +126,11 @@ def _bad_syntax_line(error: BadSyntax, data: bytes) -> int:
 
 def _first_bad_line(data: bytes, fmt: str) -> int | None:
     """For a line-based format, the number of the first line that does not parse on its own."""
-    for number, line in enumerate(data.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith(b"#"):
+    for number, text in enumerate(data.splitlines(), start=1):
+        if not text.strip() or text.lstrip().startswith(b"#"):
             continue
         try:
-            _parse(line + b"\n", fmt)
-        except Exception:  # noqa: BLE001
+            _parse(text + b"\n", fmt)
+        except Exception:
             return number
     return None

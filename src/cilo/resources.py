@@ -6,10 +6,26 @@ source of these files; the wheel ships them as ``cilo/data/<folder>``.
 
 from __future__ import annotations
 
+import sys
 from importlib.resources import files
-from importlib.resources.abc import Traversable
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover
+    from importlib.abc import Traversable
 
 from cilo.errors import ShapesError
+
+__all__ = [
+    "DEFAULT_PROFILE",
+    "Traversable",
+    "base_shapes_files",
+    "data_dir",
+    "examples",
+    "ontology_file",
+    "profile_file",
+    "profiles",
+]
 
 #: The profile used when none is named.
 DEFAULT_PROFILE = "nine-functions"
@@ -36,7 +52,9 @@ def base_shapes_files() -> list[Traversable]:
 def examples() -> list[Traversable]:
     """The bundled example descriptions (``examples/``), sorted by name."""
     folder = data_dir("examples")
-    return sorted((f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")), key=lambda f: f.name)
+    return sorted(
+        (f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")), key=lambda f: f.name
+    )
 
 
 def profiles() -> list[str]:

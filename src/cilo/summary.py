@@ -32,8 +32,8 @@ def ontology_summary() -> str:
         note = "established" if f in established else "proposed (Kyösti & Airaksinen 2026)"
         out.append(f"  {label(f):<34} {note}")
     for cls, title in ((CILO.NationalBackboneRole, "National"), (CILO.RegionalBackboneRole, "Regional")):
-        names = sorted(label(r) for r in roles(cls))
-        out += ["", f"{title} backbone roles ({len(names)}): " + ", ".join(names)]
+        role_names = sorted(label(r) for r in roles(cls))
+        out += ["", f"{title} backbone roles ({len(role_names)}): " + ", ".join(role_names)]
     out += ["", "Governance levels:"]
     for scheme in (CILO.AdministrativeLevelScheme, CILO.AnalyticalLevelScheme, CILO.BehaviourCategoryScheme):
         members = [x for x in levels() + _members(scheme) if (x, SKOS.inScheme, scheme) in g]
@@ -43,7 +43,7 @@ def ontology_summary() -> str:
     rows = table3()
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(("Role", "Level", "Functions"))]
     for cells in [("Role", "Level", "Functions"), tuple("-" * w for w in widths), *rows]:
-        out.append("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+        out.append("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
     out += ["", "Sponsor: no backbone role represents it; it is held outside the backbone."]
     return "\n".join(out) + "\n"
 

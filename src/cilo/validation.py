@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pyshacl
@@ -23,7 +22,7 @@ from cilo.loading import PathLike, load, parse_into
 from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.report import SEVERITY_ORDER, ValidationReport, ValidationResult
-from cilo.resources import DEFAULT_PROFILE, base_shapes_files, profile_file
+from cilo.resources import DEFAULT_PROFILE, Traversable, base_shapes_files, profile_file
 from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
@@ -168,7 +167,9 @@ def _context(
             continue
         owners = set(graph.objects(node, CILO.initiative))
         if owners or (node, RDF.type, CILO.RoleAssignment) in graph:
-            what = [label(x, graph) for p in (CILO.role, CILO.performsFunction) for x in graph.objects(node, p)]
+            what = [
+                label(x, graph) for p in (CILO.role, CILO.performsFunction) for x in graph.objects(node, p)
+            ]
             agents = [label(a, graph) for a in graph.objects(node, CILO.agent)]
             about = f"Assignment {local_name(node)}"
             if agents or what:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
@@ -36,7 +36,7 @@ def instances_of(cls: URIRef) -> list[URIRef]:
     return list(_instances(cls))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _instances(cls: URIRef) -> tuple[URIRef, ...]:
     g = ontology()
     classes = set(g.transitive_subjects(RDFS.subClassOf, cls))
@@ -59,7 +59,9 @@ def functions() -> list[URIRef]:
 def established_functions() -> list[URIRef]:
     """The eight established functions (members of cilo:EstablishedFunctions)."""
     g = ontology()
-    return sorted((m for m in g.objects(CILO.EstablishedFunctions, SKOS.member) if isinstance(m, URIRef)), key=str)
+    return sorted(
+        (m for m in g.objects(CILO.EstablishedFunctions, SKOS.member) if isinstance(m, URIRef)), key=str
+    )
 
 
 def roles(level_class: URIRef = CILO.BackboneRole) -> list[URIRef]:
@@ -74,4 +76,6 @@ def levels() -> list[URIRef]:
 
 def represented_functions(role: URIRef) -> list[URIRef]:
     """The functions ``role`` represents (Table 3)."""
-    return sorted((f for f in ontology().objects(role, CILO.representsFunction) if isinstance(f, URIRef)), key=str)
+    return sorted(
+        (f for f in ontology().objects(role, CILO.representsFunction) if isinstance(f, URIRef)), key=str
+    )
