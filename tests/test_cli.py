@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from tests.conftest import ACCEPTANCE, EXAMPLES, INPUT, run_cli
 
 

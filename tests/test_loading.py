@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import ACCEPTANCE, INPUT
 
 import cilo
 from cilo import InputError
+from tests.conftest import ACCEPTANCE, INPUT
 
 
 @pytest.mark.parametrize("suffix", ["ttl", "nt", "nq", "trig", "jsonld", "rdf"])

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, Graph, URIRef
-from tests.conftest import FIXTURES, ROOT
 
 import cilo
 from cilo import CILO, vocabulary
+from tests.conftest import FIXTURES, ROOT
 
 QUALITY = Path(__file__).resolve().parent / "quality"
 

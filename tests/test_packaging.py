@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT
 
 import cilo
+from tests.conftest import ROOT
 
 
 def test_resources_are_found_with_importlib() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import SH
-from tests.conftest import ACCEPTANCE, INPUT, SHAPE_FIXTURES
 
 import cilo
 from cilo import CILO, InputError, ShapesError
+from tests.conftest import ACCEPTANCE, INPUT, SHAPE_FIXTURES
 
 CILOSH = "https://w3id.org/cilo/shapes#"
 EX = "https://example.org/fixture/"
