@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -138,11 +138,12 @@ def _counts(results: object) -> str:
 
 
 def _text(node: Node | None) -> str | None:
+    """IRIs and literals as their plain string, blank nodes as ``_:id``."""
     if node is None:
         return None
-    if isinstance(node, URIRef):
-        return str(node)
-    return node.n3() if not hasattr(node, "value") else str(node)
+    if isinstance(node, BNode):
+        return node.n3()
+    return str(node)
 
 
 def _short(node: Node) -> str:
