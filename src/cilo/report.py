@@ -10,6 +10,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from cilo.vocabulary import functions, local_name
+
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
 
@@ -93,7 +95,7 @@ class ValidationReport:
             if r.focus_node in self.initiatives:
                 grouped[r.focus_node].append(("", r))
                 continue
-            about, owners = self.context.get(r.focus_node, (_short(r.focus_node), ()))
+            about, owners = self.context.get(r.focus_node, (local_name(r.focus_node), ()))
             for owner in owners or (None,):
                 grouped[owner].append((about, r))
         lines: list[str] = []
@@ -146,15 +148,5 @@ def _text(node: Node | None) -> str | None:
     return str(node)
 
 
-def _short(node: Node) -> str:
-    text = str(node)
-    for sep in ("#", "/"):
-        if sep in text.rstrip(sep):
-            return text.rstrip(sep).rsplit(sep, 1)[-1]
-    return text
-
-
 def _is_function(node: Node) -> bool:
-    from cilo.vocabulary import functions
-
     return node in functions()

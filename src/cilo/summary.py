@@ -8,7 +8,7 @@ from rdflib.namespace import SKOS
 from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.resources import data_dir
-from cilo.vocabulary import established_functions, functions, label, levels, roles
+from cilo.vocabulary import established_functions, functions, label, roles
 
 
 def table3() -> list[tuple[str, str, str]]:
@@ -36,8 +36,7 @@ def ontology_summary() -> str:
         out += ["", f"{title} backbone roles ({len(role_names)}): " + ", ".join(role_names)]
     out += ["", "Governance levels:"]
     for scheme in (CILO.AdministrativeLevelScheme, CILO.AnalyticalLevelScheme, CILO.BehaviourCategoryScheme):
-        members = [x for x in levels() + _members(scheme) if (x, SKOS.inScheme, scheme) in g]
-        names = ", ".join(sorted({label(x) for x in members}))
+        names = ", ".join(sorted(label(x) for x in _members(scheme)))
         out.append(f"  {label(scheme)}: {names}")
     out += ["", "Table 3 (Kyösti & Airaksinen 2026): backbone role -> leadership functions", ""]
     rows = table3()
