@@ -1,4 +1,4 @@
-"""The ``cilo`` command line: ``cilo summary`` and ``cilo validate``.
+"""The ``cilo`` command line: ``cilo summary``, ``cilo validate`` and ``cilo convert``.
 
 Exit codes: 0 success (for ``validate``: no Violation), 1 Violations found, 2 an error, reported
 in one line on stderr without a traceback.
@@ -9,9 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from cilo.errors import CiloError
+from cilo.loading import FORMATS, load
 from cilo.resources import DEFAULT_PROFILE, profiles
+from cilo.writing import WRITE_FORMATS
+
+_EXTENSIONS = " ".join(FORMATS)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,12 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     v = sub.add_parser("validate", help="validate initiative descriptions against the SHACL shapes")
-    v.add_argument(
-        "files",
-        nargs="+",
-        metavar="FILE",
-        help="descriptions (.ttl .nt .nq .trig .jsonld .rdf .owl .xml), merged",
-    )
+    v.add_argument("files", nargs="+", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
+    _base_option(v)
     which = v.add_mutually_exclusive_group()
     which.add_argument(
         "--profile",
@@ -46,7 +47,19 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--format", choices=("text", "json", "turtle"), default="text", help="report format (default text)"
     )
+
+    c = sub.add_parser("convert", help="write a description in another format (the same graph)")
+    c.add_argument("file", metavar="IN", help=f"a description ({_EXTENSIONS})")
+    c.add_argument("--to", required=True, choices=list(WRITE_FORMATS), help="the format to write")
+    c.add_argument("-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout")
+    _base_option(c)
     return parser
+
+
+def _base_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base", metavar="IRI", help="base IRI for local ids in YAML, JSON and CSV files that set none"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             sys.stdout.write(ontology_summary())
             return 0
+        if args.command == "convert":
+            return _convert(args)
         return _validate(args)
     except CiloError as e:
         print(f"cilo: error: {e}", file=sys.stderr)
@@ -69,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from cilo.validation import validate
 
-    report = validate(args.files, profile=args.profile, shapes=args.shapes)
+    report = validate(args.files, profile=args.profile, shapes=args.shapes, base=args.base)
     if args.format == "json":
         sys.stdout.write(report.to_json() + "\n")
     elif args.format == "turtle":
@@ -77,6 +92,23 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(report.to_text())
     return 0 if report.conforms else 1
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from cilo.writing import dump, render
+
+    graph = load(args.file, base=args.base)
+    header = f"Written by `cilo convert {Path(args.file).name} --to {args.to}`; edit the original, not this file."
+    if args.output:
+        left_out = dump(graph, args.output, args.to, header=header)
+    else:
+        text, left_out = render(graph, args.to, header=header)
+        sys.stdout.write(text)
+    if left_out:
+        counts = ", ".join(f"{name} ({n})" for name, n in sorted(left_out.items()))
+        total = sum(left_out.values())
+        print(f"cilo: note: {total} triples have no {args.to} column and were left out: {counts}", file=sys.stderr)
+    return 0
 
 
 def run() -> None:

@@ -29,3 +29,7 @@ class InputError(CiloError):
 
 class ShapesError(CiloError):
     """A profile or shapes file that cannot be used."""
+
+
+class TermError(CiloError, ValueError):
+    """A name that is not a term cilo knows where one is expected (a role, function, level or class)."""

@@ -1,8 +1,12 @@
-"""Read initiative descriptions from files into one rdflib Graph, with errors that name file and line."""
+"""Read initiative descriptions from files into one rdflib Graph, with errors that name file and line.
+
+The format comes from the file's extension: the RDF syntaxes through rdflib; YAML and JSON / JSON-LD
+descriptions through the JSON-LD processor with cilo's bundled context
+(:mod:`cilo.formats.description`); CSV tables of assignments (:mod:`cilo.formats.table`).
+"""
 
 from __future__ import annotations
 
-import json
 import xml.sax
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,17 +16,22 @@ from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from cilo.errors import InputError
+from cilo.formats import description, table
 
-#: File extension -> rdflib parser name.
+#: File extension -> format: an rdflib parser name, or ``yaml``, ``json`` or ``csv``.
 FORMATS: dict[str, str] = {
     ".ttl": "turtle",
     ".nt": "nt",
     ".nq": "nquads",
     ".trig": "trig",
-    ".jsonld": "json-ld",
     ".rdf": "xml",
     ".owl": "xml",
     ".xml": "xml",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".jsonld": "json",
+    ".csv": "csv",
 }
 #: Formats that carry named graphs; their graphs are merged into one.
 _QUAD_FORMATS = {"nquads", "trig"}
@@ -44,17 +53,20 @@ def format_for(path: PathLike) -> str:
         ) from None
 
 
-def load(paths: PathLike | Iterable[PathLike]) -> Graph:
-    """Parse one or several files (format from the extension) and merge them into one new Graph."""
+def load(paths: PathLike | Iterable[PathLike], *, base: str | None = None) -> Graph:
+    """Parse one or several files (format from the extension) and merge them into one new Graph.
+
+    ``base`` is the base IRI for local ids in YAML, JSON and CSV files that do not set their own.
+    """
     if isinstance(paths, str | Path):
         paths = [paths]
     graph = Graph()
     for path in paths:
-        parse_into(graph, path)
+        parse_into(graph, path, base=base)
     return graph
 
 
-def parse_into(graph: Graph, path: PathLike) -> None:
+def parse_into(graph: Graph, path: PathLike, *, base: str | None = None) -> None:
     """Parse the file ``path`` into ``graph``; nothing is added when the file does not parse."""
     fmt = format_for(path)
     p = Path(path)
@@ -65,7 +77,7 @@ def parse_into(graph: Graph, path: PathLike) -> None:
     except OSError as e:
         raise InputError(path, f"cannot read the file: {e.strerror}") from None
     try:
-        parsed = _parse(data, fmt)
+        parsed = _read(data, fmt, str(path), base)
     except InputError:
         raise
     except Exception as e:
@@ -73,6 +85,14 @@ def parse_into(graph: Graph, path: PathLike) -> None:
     graph += parsed
     for prefix, ns in parsed.namespaces():
         graph.bind(prefix, ns, override=False)
+
+
+def _read(data: bytes, fmt: str, source: str, base: str | None) -> Graph:
+    if fmt in ("yaml", "json"):
+        return description.read(data, source, syntax="yaml" if fmt == "yaml" else "json", base=base)
+    if fmt == "csv":
+        return table.read(data, source, base=base)
+    return _parse(data, fmt)
 
 
 def _parse(data: bytes, fmt: str) -> Graph:
@@ -100,8 +120,6 @@ def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputEr
             line=error.getLineNumber(),
             column=error.getColumnNumber(),
         )
-    if isinstance(error, json.JSONDecodeError):
-        return InputError(path, f"JSON syntax error: {error.msg}", line=error.lineno, column=error.colno)
     if isinstance(error, UnicodeDecodeError):
         return InputError(path, "the file is not valid UTF-8 text", line=data[: error.start].count(b"\n") + 1)
     if isinstance(error, ParserError) and fmt in _LINE_FORMATS:

@@ -33,6 +33,10 @@ class CILO(DefinedNamespace):
     representsFunction: URIRef
     role: URIRef
 
+    # Datatype properties
+    municipalityCount: URIRef
+    participatingMunicipalityCount: URIRef
+
     # Annotation properties
     heldOutsideBackboneBy: URIRef
     sourceLocation: URIRef

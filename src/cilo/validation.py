@@ -31,15 +31,16 @@ Data = Graph | PathLike | Iterable[PathLike]
 
 
 def validate(
-    data: Data, *, profile: str = DEFAULT_PROFILE, shapes: PathLike | None = None
+    data: Data, *, profile: str = DEFAULT_PROFILE, shapes: PathLike | None = None, base: str | None = None
 ) -> ValidationReport:
     """Validate ``data`` (a path, a list of paths, or an rdflib Graph) and return the report.
 
     ``profile`` names a bundled profile (``nine-functions``, ``eight-functions``); ``shapes`` is a
     user's own shapes file used in its place. The base shapes (well-formed assignments, known
-    terms, level consistency, advice) always apply.
+    terms, level consistency, advice) always apply. ``base`` is the base IRI for local ids in YAML,
+    JSON and CSV files that set none.
     """
-    graph, sources = _data_graph(data)
+    graph, sources = _data_graph(data, base)
     initiatives = sorted(set(graph.subjects(RDF.type, CILO.Initiative)), key=str)
     if not initiatives:
         raise InputError(
@@ -68,7 +69,7 @@ def validate(
     )
 
 
-def _data_graph(data: Data) -> tuple[Graph, list[str]]:
+def _data_graph(data: Data, base: str | None = None) -> tuple[Graph, list[str]]:
     """A new graph holding ``data``, and the names of the files it came from."""
     if isinstance(data, Graph):
         copy = Graph()
@@ -77,7 +78,7 @@ def _data_graph(data: Data) -> tuple[Graph, list[str]]:
     paths = [data] if isinstance(data, str | Path) else list(data)
     if not paths:
         raise InputError("the data", "no input file given")
-    return load(paths), [str(p) for p in paths]
+    return load(paths, base=base), [str(p) for p in paths]
 
 
 @lru_cache(maxsize=8)

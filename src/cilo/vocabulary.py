@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
+from cilo.context import expand_curie
+from cilo.errors import TermError
 from cilo.namespace import CILO
 from cilo.ontology import ONTOLOGY_IRI, ontology
 
@@ -79,3 +83,41 @@ def represented_functions(role: URIRef) -> list[URIRef]:
     return sorted(
         (f for f in ontology().objects(role, CILO.representsFunction) if isinstance(f, URIRef)), key=str
     )
+
+
+@cache
+def short_names(cls: URIRef) -> dict[str, URIRef]:
+    """Local name -> IRI of the ontology's instances of ``cls``; of its classes for ``owl:Class``."""
+    if cls == OWL.Class:
+        onto = ontology()
+        terms = sorted((t for t in defined_terms() if (t, RDF.type, OWL.Class) in onto), key=str)
+    else:
+        terms = instances_of(cls)
+    return {local_name(t): t for t in terms}
+
+
+def resolve(name: str, cls: URIRef) -> URIRef:
+    """The term ``name`` stands for, among the instances of ``cls`` (or classes, for ``owl:Class``).
+
+    ``name`` is a short name (``Evaluator``), a prefixed name (``cilo:Evaluator``) or an IRI. An IRI
+    outside the cilo namespace is accepted as it is (your own extension, judged by the shapes); any
+    other unknown name raises :class:`TermError` with the nearest known name and the full list.
+    """
+    known = short_names(cls)
+    full = expand_curie(name.strip())
+    if full.startswith(str(CILO)):
+        short = full[len(str(CILO)) :]
+    elif ":" in full:
+        return URIRef(full)
+    else:
+        short = full
+    if short in known:
+        return known[short]
+    what = "class" if cls == OWL.Class else label(cls)
+    raise TermError(f"unknown {what} {name!r}{suggestion(short, known)}; the known names are: {', '.join(known)}")
+
+
+def suggestion(word: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'X'?)`` for the nearest of ``known``, or nothing."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

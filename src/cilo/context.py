@@ -1,0 +1,89 @@
+"""cilo's JSON-LD context (``ontology/context.jsonld``), served to the JSON-LD processor from the package.
+
+The context is never fetched: :func:`document_loader` answers its public IRI from the bundled file
+and refuses every other remote or local document, so reading a description never touches the network.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from cilo.errors import CiloError
+from cilo.resources import data_dir
+
+#: The public IRI of the context; documents may name it as their ``@context``.
+CONTEXT_URL = "https://w3id.org/cilo/context.jsonld"
+
+#: The base IRI of local ids where a description sets none. Ids under example.org are placeholders
+#: (RFC 2606): set your own base before publishing data.
+DEFAULT_BASE = "https://example.org/cilo/"
+
+
+class RemoteDocumentRefused(CiloError):
+    """A JSON-LD document asked for a context or document cilo does not bundle."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"refused to fetch the JSON-LD document {url!r}: cilo reads no remote or local contexts; "
+            f"use {CONTEXT_URL!r} (bundled) or put the context inline"
+        )
+
+
+@cache
+def context_document() -> dict[str, Any]:
+    """The bundled context document, ``{"@context": {...}}`` (do not modify it)."""
+    with (data_dir("ontology") / "context.jsonld").open(encoding="utf-8") as f:
+        document: dict[str, Any] = json.load(f)
+    return document
+
+
+def context() -> dict[str, Any]:
+    """The term definitions of the bundled context (the value of its ``@context``)."""
+    definitions: dict[str, Any] = context_document()["@context"]
+    return definitions
+
+
+def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A pyld document loader that knows one document, cilo's context, and refuses all others."""
+    if url.rstrip("#") == CONTEXT_URL:
+        return {"contextUrl": None, "documentUrl": CONTEXT_URL, "document": context_document()}
+    raise RemoteDocumentRefused(url)
+
+
+def prefixes() -> dict[str, str]:
+    """The prefixes the context declares (terms whose value is a namespace IRI)."""
+    return {
+        term: value
+        for term, value in context().items()
+        if isinstance(value, str) and not term.startswith("@") and value.endswith(("#", "/"))
+    }
+
+
+def term_definitions() -> dict[str, dict[str, Any]]:
+    """Every term of the context that is not a prefix, as an expanded definition with ``@id``."""
+    found: dict[str, dict[str, Any]] = {}
+    for term, value in context().items():
+        if term.startswith("@") or term in prefixes():
+            continue
+        found[term] = {"@id": value} if isinstance(value, str) else dict(value)
+    return found
+
+
+def expand_curie(value: str) -> str:
+    """``cilo:Evaluator`` -> its full IRI, with the context's prefixes; other text unchanged."""
+    prefix, sep, rest = value.partition(":")
+    namespaces = prefixes()
+    if sep and prefix in namespaces and not rest.startswith("//"):
+        return namespaces[prefix] + rest
+    return value
+
+
+def compact_iri(iri: str) -> str:
+    """``rdfs:comment`` for the IRI of rdfs:comment, with the context's prefixes; else the IRI."""
+    for prefix, namespace in prefixes().items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri

@@ -1,0 +1,83 @@
+"""Write a graph as Turtle, N-Triples, RDF/XML, JSON-LD, a YAML description or a CSV table.
+
+Files are written whole or not at all: the text goes to a temporary file beside the target, which
+replaces the target only once it is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.compare import to_canonical_graph
+
+from cilo.errors import CiloError
+from cilo.formats import description, table
+
+#: ``--to`` names -> what they write.
+WRITE_FORMATS: dict[str, str] = {
+    "ttl": "Turtle",
+    "nt": "N-Triples",
+    "rdf": "RDF/XML",
+    "jsonld": "JSON-LD (with cilo's context)",
+    "yaml": "a YAML description, one document per initiative",
+    "csv": "a CSV table of assignments (only what its columns hold)",
+}
+_RDFLIB = {"ttl": "turtle", "nt": "nt", "rdf": "xml"}
+
+
+def dumps(graph: Graph, format: str = "ttl", *, header: str = "") -> str:
+    """``graph`` as text in ``format`` (a key of :data:`WRITE_FORMATS`).
+
+    ``header`` is a comment put at the top of Turtle and YAML. For ``csv``, triples its columns do
+    not hold are left out: use :func:`dump` to learn which.
+    """
+    return render(graph, format, header=header)[0]
+
+
+def dump(graph: Graph, path: str | Path, format: str | None = None, *, header: str = "") -> Counter[str]:
+    """Write ``graph`` to ``path`` (format from ``format`` or the extension), all or nothing.
+
+    Returns the triples left out, counted by predicate (only CSV leaves any out).
+    """
+    target = Path(path)
+    fmt = format or target.suffix.lower().lstrip(".")
+    text, left_out = render(graph, fmt, header=header)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        Path(tmp).replace(target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return left_out
+
+
+def render(graph: Graph, fmt: str, *, header: str = "") -> tuple[str, Counter[str]]:
+    """The text of ``graph`` in ``fmt``, and the triples it leaves out, counted by predicate."""
+    if fmt not in WRITE_FORMATS:
+        raise CiloError(f"cannot write {fmt!r}; the formats are: {', '.join(WRITE_FORMATS)}")
+    comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    if fmt == "csv":
+        return table.write(graph)
+    if fmt in ("yaml", "jsonld"):
+        syntax = "yaml" if fmt == "yaml" else "json"
+        return description.write(graph, syntax=syntax, header=comment if fmt == "yaml" else ""), Counter()
+    return (comment + "\n" if comment and fmt == "ttl" else "") + _stable(graph).serialize(
+        format=_RDFLIB[fmt]
+    ), Counter()
+
+
+def _stable(graph: Graph) -> Graph:
+    """``graph`` with canonical blank node labels, so the same graph is written as the same text."""
+    stable = Graph()
+    for prefix, namespace in graph.namespaces():
+        stable.bind(prefix, namespace, override=True, replace=True)
+    stable += to_canonical_graph(graph)
+    return stable
