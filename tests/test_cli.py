@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ACCEPTANCE, EXAMPLES, INPUT, run_cli
+from tests.conftest import ACCEPTANCE, EXAMPLES, FIXTURES, INPUT, run_cli
+
+DESCRIBE = FIXTURES / "describe"
 
 
 def test_summary_prints_functions_roles_levels_and_table3() -> None:
@@ -49,7 +52,7 @@ def test_validate_profile_option() -> None:
 
 
 def test_validate_examples_finds_the_missing_sponsors() -> None:
-    proc = run_cli("validate", *sorted(EXAMPLES.glob("*.ttl")))
+    proc = run_cli("validate", *sorted(EXAMPLES.glob("*.yaml")))
     assert proc.returncode == 1
     assert proc.stdout.count("has no one performing the Sponsor function") == 2
 
@@ -59,8 +62,18 @@ def test_validate_examples_finds_the_missing_sponsors() -> None:
     [
         (["validate", ACCEPTANCE / "broken.ttl"], "broken.ttl, line 8: Turtle syntax error"),
         (["validate", INPUT / "absent.ttl"], "absent.ttl: no such file"),
-        (["validate", INPUT / "unknown-extension.csv"], "unknown file extension '.csv'"),
+        (["validate", INPUT / "unknown-extension.xlsx"], "unknown file extension '.xlsx'"),
         (["validate", INPUT / "no-initiative.ttl"], "no cilo:Initiative found"),
+        (
+            ["validate", DESCRIBE / "syntax-error.yaml"],
+            "syntax-error.yaml, line 5, column 5: YAML syntax error",
+        ),
+        (["validate", DESCRIBE / "unknown-key.yaml"], "line 2, column 1: unknown key 'lable' (did you mean"),
+        (["validate", DESCRIBE / "unknown-role.yaml"], "unknown backbone role 'FuturesThinkr'"),
+        (["validate", DESCRIBE / "duplicate-id.yaml"], "line 5, column 10: duplicate id 'foundation'"),
+        (["validate", DESCRIBE / "wrong-columns.csv"], "wrong-columns.csv, line 3: expected 8 fields"),
+        (["validate", DESCRIBE / "bad-date.csv"], "bad-date.csv, line 2, column 7: column 'start'"),
+        (["convert", DESCRIBE / "bad-date.yaml", "--to", "ttl"], "bad-date.yaml, line 4, column 13"),
         (["validate", ACCEPTANCE / "complete.ttl", "--shapes", INPUT / "broken.ttl"], "broken.ttl, line 3"),
     ],
 )
@@ -76,3 +89,32 @@ def test_errors_are_one_line_on_stderr_with_exit_2(args: list[object], needle: s
 def test_unknown_profile_is_a_usage_error() -> None:
     proc = run_cli("validate", ACCEPTANCE / "complete.ttl", "--profile", "ten")
     assert proc.returncode == 2 and "invalid choice" in proc.stderr
+
+
+def test_convert_writes_stdout_or_a_file_and_notes_what_csv_leaves_out(tmp_path: Path) -> None:
+    proc = run_cli("convert", DESCRIBE / "complete.yaml", "--to", "ttl")
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout.startswith("# Written by `cilo convert complete.yaml --to ttl`")
+    out = tmp_path / "x.csv"
+    proc = run_cli("convert", DESCRIBE / "complete.yaml", "--to", "csv", "-o", out)
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert (
+        "cilo: note: 6 triples have no csv column and were left out: cilo:municipalityCount (1)"
+        in proc.stderr
+    )
+    assert out.read_text().startswith("initiative,agent,agent_type,")
+
+
+def test_convert_never_leaves_a_half_written_file(tmp_path: Path) -> None:
+    out = tmp_path / "kept.ttl"
+    out.write_text("precious\n")
+    proc = run_cli("convert", DESCRIBE / "unknown-role.yaml", "--to", "ttl", "-o", out)
+    assert proc.returncode == 2 and "unknown backbone role" in proc.stderr
+    assert out.read_text() == "precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.ttl"]
+
+
+def test_validate_reads_every_format_with_a_base_for_local_ids() -> None:
+    proc = run_cli("validate", DESCRIBE / "assignments.csv", "--base", "https://example.org/fixture/")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "<https://example.org/fixture/init>: no issues found" in proc.stdout

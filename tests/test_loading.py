@@ -49,8 +49,8 @@ def test_missing_file() -> None:
 
 
 def test_unknown_extension_lists_the_known_ones() -> None:
-    with pytest.raises(InputError, match=r"unknown file extension '\.csv'; expected one of .*\.ttl"):
-        cilo.load(INPUT / "unknown-extension.csv")
+    with pytest.raises(InputError, match=r"unknown file extension '\.xlsx'; expected one of .*\.ttl"):
+        cilo.load(INPUT / "unknown-extension.xlsx")
 
 
 def test_a_failed_file_adds_nothing(tmp_path: Path) -> None:

@@ -235,22 +235,3 @@ def test_text_report_says_no_issues_found_when_clean() -> None:
 def test_no_initiative_is_an_input_error() -> None:
     with pytest.raises(InputError, match="no cilo:Initiative found"):
         cilo.validate(INPUT / "no-initiative.ttl")
-
-
-def test_bundled_examples_validate_with_the_papers_missing_sponsor() -> None:
-    (example,) = [e for e in cilo.examples() if e.name == "finnish-ci-model.ttl"]
-    report = cilo.validate(Path(str(example)))
-    missing = {
-        str(i).rsplit("/", 1)[1]: {str(f).split("#")[1] for f in fs}
-        for i, fs in report.missing_functions().items()
-    }
-    assert missing == {
-        "omahame": set(),
-        "soite": {"Sponsor"},
-        "pirha": set(),
-        "siunsote": {"Sponsor"},
-        "pohde": set(),
-        "tampere": set(),
-        "oulu": set(),
-    }
-    assert len(report.results) == 2

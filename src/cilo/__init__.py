@@ -1,19 +1,21 @@
 """cilo: the Collective Impact Leadership Ontology, its SHACL shapes and SPARQL queries.
 
 >>> import cilo
->>> report = cilo.validate("initiative.ttl")          # doctest: +SKIP
+>>> report = cilo.validate("initiative.yaml")         # doctest: +SKIP
 >>> report.conforms, report.missing_functions()        # doctest: +SKIP
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from cilo.errors import CiloError, InputError, ShapesError
+from cilo.builder import Description
+from cilo.errors import CiloError, InputError, ShapesError, TermError
 from cilo.loading import load
 from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.report import ValidationReport, ValidationResult
 from cilo.resources import examples, profiles
 from cilo.validation import validate
+from cilo.writing import dump, dumps
 
 try:
     __version__ = version("cilo")
@@ -23,11 +25,15 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 __all__ = [
     "CILO",
     "CiloError",
+    "Description",
     "InputError",
     "ShapesError",
+    "TermError",
     "ValidationReport",
     "ValidationResult",
     "__version__",
+    "dump",
+    "dumps",
     "examples",
     "load",
     "ontology",

@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("convert", help="write a description in another format (the same graph)")
     c.add_argument("file", metavar="IN", help=f"a description ({_EXTENSIONS})")
     c.add_argument("--to", required=True, choices=list(WRITE_FORMATS), help="the format to write")
-    c.add_argument("-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout")
+    c.add_argument(
+        "-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout"
+    )
     _base_option(c)
     return parser
 
@@ -98,7 +100,9 @@ def _convert(args: argparse.Namespace) -> int:
     from cilo.writing import dump, render
 
     graph = load(args.file, base=args.base)
-    header = f"Written by `cilo convert {Path(args.file).name} --to {args.to}`; edit the original, not this file."
+    header = (
+        f"Written by `cilo convert {Path(args.file).name} --to {args.to}`; edit the original, not this file."
+    )
     if args.output:
         left_out = dump(graph, args.output, args.to, header=header)
     else:
@@ -107,7 +111,10 @@ def _convert(args: argparse.Namespace) -> int:
     if left_out:
         counts = ", ".join(f"{name} ({n})" for name, n in sorted(left_out.items()))
         total = sum(left_out.values())
-        print(f"cilo: note: {total} triples have no {args.to} column and were left out: {counts}", file=sys.stderr)
+        print(
+            f"cilo: note: {total} triples have no {args.to} column and were left out: {counts}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -21,7 +21,7 @@ CONTEXT_URL = "https://w3id.org/cilo/context.jsonld"
 DEFAULT_BASE = "https://example.org/cilo/"
 
 
-class RemoteDocumentRefused(CiloError):
+class RemoteDocumentError(CiloError):
     """A JSON-LD document asked for a context or document cilo does not bundle."""
 
     def __init__(self, url: str) -> None:
@@ -50,7 +50,7 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
     """A pyld document loader that knows one document, cilo's context, and refuses all others."""
     if url.rstrip("#") == CONTEXT_URL:
         return {"contextUrl": None, "documentUrl": CONTEXT_URL, "document": context_document()}
-    raise RemoteDocumentRefused(url)
+    raise RemoteDocumentError(url)
 
 
 def prefixes() -> dict[str, str]:

@@ -49,11 +49,16 @@ def base_shapes_files() -> list[Traversable]:
     )
 
 
-def examples() -> list[Traversable]:
-    """The bundled example descriptions (``examples/``), sorted by name."""
+def examples(format: str = "yaml") -> list[Traversable]:
+    """The bundled example descriptions (``examples/``), sorted by name.
+
+    Each example is written by hand in YAML (the default); ``format="ttl"`` or ``"csv"`` gives its
+    twins, written from the YAML by ``cilo convert``.
+    """
     folder = data_dir("examples")
+    suffix = "." + format.lstrip(".")
     return sorted(
-        (f for f in folder.iterdir() if f.is_file() and not f.name.startswith(".")), key=lambda f: f.name
+        (f for f in folder.iterdir() if f.is_file() and f.name.endswith(suffix)), key=lambda f: f.name
     )
 
 

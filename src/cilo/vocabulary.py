@@ -114,7 +114,9 @@ def resolve(name: str, cls: URIRef) -> URIRef:
     if short in known:
         return known[short]
     what = "class" if cls == OWL.Class else label(cls)
-    raise TermError(f"unknown {what} {name!r}{suggestion(short, known)}; the known names are: {', '.join(known)}")
+    raise TermError(
+        f"unknown {what} {name!r}{suggestion(short, known)}; the known names are: {', '.join(known)}"
+    )
 
 
 def suggestion(word: str, known: Iterable[str]) -> str:

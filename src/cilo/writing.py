@@ -67,17 +67,19 @@ def render(graph: Graph, fmt: str, *, header: str = "") -> tuple[str, Counter[st
     if fmt == "csv":
         return table.write(graph)
     if fmt in ("yaml", "jsonld"):
-        syntax = "yaml" if fmt == "yaml" else "json"
-        return description.write(graph, syntax=syntax, header=comment if fmt == "yaml" else ""), Counter()
+        if fmt == "yaml":
+            return description.write(graph, syntax="yaml", header=comment), Counter()
+        return description.write(graph, syntax="json"), Counter()
     return (comment + "\n" if comment and fmt == "ttl" else "") + _stable(graph).serialize(
         format=_RDFLIB[fmt]
     ), Counter()
 
 
 def _stable(graph: Graph) -> Graph:
-    """``graph`` with canonical blank node labels, so the same graph is written as the same text."""
+    """``graph`` with canonical blank node labels and sorted triples: the same graph, the same text."""
     stable = Graph()
     for prefix, namespace in graph.namespaces():
         stable.bind(prefix, namespace, override=True, replace=True)
-    stable += to_canonical_graph(graph)
+    for triple in sorted(to_canonical_graph(graph)):  # the store keeps insertion order
+        stable.add(triple)
     return stable

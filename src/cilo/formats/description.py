@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import copy
 import json
+import warnings
 from collections import Counter
-from collections.abc import Iterable
 from functools import cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -42,7 +42,7 @@ from cilo.builder import parse_date
 from cilo.context import (
     CONTEXT_URL,
     DEFAULT_BASE,
-    RemoteDocumentRefused,
+    RemoteDocumentError,
     context,
     context_document,
     document_loader,
@@ -118,7 +118,9 @@ def _to_rdf(document: Any, base: str, source: str) -> Graph:
     except jsonld.JsonLdError as e:
         raise _jsonld_error(e, source) from None
     dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
+    with warnings.catch_warnings():  # rdflib's N-Quads parser uses its own deprecated API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset.parse(data=nquads, format="nquads")
     graph = Graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))
@@ -129,7 +131,7 @@ def _jsonld_error(error: BaseException, source: str) -> InputError:
     """The deepest cause of a pyld error, in words."""
     cause: BaseException | None = error
     while cause is not None:
-        if isinstance(cause, RemoteDocumentRefused):
+        if isinstance(cause, RemoteDocumentError):
             return InputError(source, str(cause))
         details = getattr(cause, "details", None)
         nested = details.get("cause") if isinstance(details, dict) else None
@@ -163,9 +165,7 @@ def _vocab_keys() -> frozenset[str]:
     """Local names of cilo properties: keys that ``@vocab`` maps onto a defined term."""
     onto = ontology()
     props = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-    return frozenset(
-        local_name(t) for t in defined_terms() if any((t, RDF.type, p) in onto for p in props)
-    )
+    return frozenset(local_name(t) for t in defined_terms() if any((t, RDF.type, p) in onto for p in props))
 
 
 class _Checker:
@@ -177,8 +177,8 @@ class _Checker:
         self.declared = declared
         self.base = DEFAULT_BASE
 
-    def fail(self, path: yamltree.Path, message: str) -> InputError:
-        line, column = self.doc.where(path)
+    def fail(self, path: yamltree.Path, message: str, *, key: bool = False) -> InputError:
+        line, column = self.doc.where(path, key=key)
         return InputError(self.source, message, line=line, column=column)
 
     def run(self, default_base: str) -> tuple[Any, str]:
@@ -191,9 +191,11 @@ class _Checker:
             self.base = self.check_base(value.pop("base"), ("base",))
         for item, path in zip(top, paths, strict=True):
             if not isinstance(item, dict):
-                raise self.fail(path, "expected a mapping (an initiative, with id, label, actors, assignments)")
+                raise self.fail(
+                    path, "expected a mapping (an initiative, with id, label, actors, assignments)"
+                )
             if "base" in item:
-                raise self.fail((*path, "base"), "'base' belongs at the top of a document")
+                raise self.fail((*path, "base"), "'base' belongs at the top of a document", key=True)
             if self.uses_cilo_context(item):
                 kind = "collection" if set(item) <= _COLLECTION_KEYS else "initiative"
                 self.node(item, path, kind)
@@ -216,19 +218,20 @@ class _Checker:
                 if key in ("@context", "@import"):
                     for ref in item if isinstance(item, list) else [item]:
                         if isinstance(ref, str) and ref.rstrip("#") != CONTEXT_URL:
-                            raise self.fail((*path, key), str(RemoteDocumentRefused(ref)))
+                            raise self.fail((*path, key), str(RemoteDocumentError(ref)))
                 self.check_contexts(item, (*path, key))
 
     @staticmethod
     def uses_cilo_context(node: dict[str, Any]) -> bool:
         ctx = node.get("@context", CONTEXT_URL)
-        return ctx == CONTEXT_URL or ctx == [CONTEXT_URL]
+        return bool(ctx == CONTEXT_URL or ctx == [CONTEXT_URL])
 
     def node(self, node: dict[str, Any], path: yamltree.Path, kind: str) -> None:
-        if kind == "initiative":
-            node.setdefault("type", "Initiative")
-        elif kind == "assignment":
-            node.setdefault("type", "RoleAssignment")
+        typed = any(k in node for k in ("type", "@type"))
+        if kind == "initiative" and not typed and "@id" not in node:  # not for expanded JSON-LD
+            node["type"] = "Initiative"
+        elif kind == "assignment" and not typed:
+            node["type"] = "RoleAssignment"
         elif kind == "actor":
             if "id" not in node:
                 raise self.fail(path, "an actor needs an 'id', by which assignments name it as 'agent'")
@@ -251,7 +254,9 @@ class _Checker:
         if iri in self.declared:
             first = self.declared[iri]
             where = f" (first declared at line {first})" if first else ""
-            raise self.fail((*path, "id"), f"duplicate id {node_id!r}{where}; declare it once and refer to it by id")
+            raise self.fail(
+                (*path, "id"), f"duplicate id {node_id!r}{where}; declare it once and refer to it by id"
+            )
         self.declared[iri] = self.doc.where((*path, "id"))[0]
 
     def key(self, node: dict[str, Any], key: str, path: yamltree.Path, kind: str) -> None:
@@ -270,21 +275,27 @@ class _Checker:
         elif key not in _vocab_keys() and key != "id":
             known = sorted({*terms, *(_DATE_KEYS if kind == "assignment" else ())})
             hint = suggestion(key, [*known, *_vocab_keys()])
-            raise self.fail(path, f"unknown key {key!r}{hint}; the known keys are: {', '.join(known)}")
+            raise self.fail(
+                path, f"unknown key {key!r}{hint}; the known keys are: {', '.join(known)}", key=True
+            )
 
     def nodes(self, value: Any, path: yamltree.Path, kind: str) -> None:
         if not isinstance(value, list):
             raise self.fail(path, f"expected a list of {kind}s (each item starting with '- ')")
         for i, item in enumerate(value):
             if not isinstance(item, dict):
-                raise self.fail((*path, i), f"expected an {kind} as a mapping of keys to values, not {item!r}")
+                raise self.fail(
+                    (*path, i), f"expected an {kind} as a mapping of keys to values, not {item!r}"
+                )
             self.node(item, (*path, i), kind)
 
     def names(self, value: Any, path: yamltree.Path, cls: URIRef) -> None:
         for i, name in enumerate(value if isinstance(value, list) else [value]):
             where = (*path, i) if isinstance(value, list) else path
             if not isinstance(name, str):
-                raise self.fail(where, f"expected a name such as {next(iter(short_names(cls)))!r}, not {name!r}")
+                raise self.fail(
+                    where, f"expected a name such as {next(iter(short_names(cls)))!r}, not {name!r}"
+                )
             try:
                 resolve(name, cls)
             except TermError as e:
@@ -324,7 +335,7 @@ class _Checker:
 # --------------------------------------------------------------------------------------------
 
 
-class NotExpressible(CiloError):
+class NotExpressibleError(CiloError):
     """A graph that a description document cannot carry without loss."""
 
 
@@ -333,13 +344,15 @@ def write(graph: Graph, *, syntax: Syntax = "yaml", header: str = "") -> str:
     standard JSON-LD (``syntax="json"``, with the context by its IRI and nothing cilo-specific).
 
     The result is read back and compared with ``graph`` before it is returned, so nothing is lost
-    silently: a graph that does not fit raises :class:`NotExpressible`.
+    silently: a graph that does not fit raises :class:`NotExpressibleError`.
     """
     base = _common_base(graph)
     docs = _documents(graph, base, syntax)
     text = _text(docs, base, syntax, header)
     if not isomorphic(read(text.encode(), "(the converted document)", syntax=syntax), graph):
-        raise NotExpressible("the graph does not fit a description document without loss; write Turtle instead")
+        raise NotExpressibleError(
+            "the graph does not fit a description document without loss; write Turtle instead"
+        )
     return text
 
 
@@ -457,7 +470,9 @@ def _simple_interval(during: dict[str, Any]) -> bool:
     )
 
 
-def _ordered(node: dict[str, Any], first: tuple[str, ...] = ("id", "type", "label", "comment")) -> dict[str, Any]:
+def _ordered(
+    node: dict[str, Any], first: tuple[str, ...] = ("id", "type", "label", "comment")
+) -> dict[str, Any]:
     """``node`` with the keys in ``first`` first, and whole numbers written as numbers."""
     ordered = {k: node[k] for k in first if k in node}
     ordered.update((k, v) for k, v in node.items() if k not in ordered)

@@ -37,7 +37,9 @@ def read(data: bytes, source: str, *, base: str | None = None) -> Graph:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(source, "the file is not valid UTF-8 text", line=data[: e.start].count(b"\n") + 1) from None
+        raise InputError(
+            source, "the file is not valid UTF-8 text", line=data[: e.start].count(b"\n") + 1
+        ) from None
     description = Description(base or DEFAULT_BASE)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -54,9 +56,13 @@ def read(data: bytes, source: str, *, base: str | None = None) -> Graph:
             continue
         if len(row) != len(header):
             raise InputError(
-                source, f"expected {len(header)} fields, as in the header line, but found {len(row)}", line=line
+                source,
+                f"expected {len(header)} fields, as in the header line, but found {len(row)}",
+                line=line,
             )
-        _row(description, dict(zip(columns, (c.strip() for c in row), strict=True)), source, line, agent_types)
+        _row(
+            description, dict(zip(columns, (c.strip() for c in row), strict=True)), source, line, agent_types
+        )
     return description.graph
 
 
@@ -83,7 +89,9 @@ def _columns(header: list[str], source: str, line: int) -> list[str]:
     twice = [n for n, count in seen.items() if count > 1]
     missing = [c for c in COLUMNS if c not in seen]
     if twice or missing:
-        problem = f"column {twice[0]!r} appears twice" if twice else f"missing column(s): {', '.join(missing)}"
+        problem = (
+            f"column {twice[0]!r} appears twice" if twice else f"missing column(s): {', '.join(missing)}"
+        )
         raise InputError(source, f"{problem}; expected the header {','.join(COLUMNS)}", line=line)
     return names
 
@@ -95,7 +103,9 @@ def _row(
         try:
             return convert(row[column])
         except ValueError as e:
-            raise InputError(source, f"column {column!r}: {e}", line=line, column=columns.index(column) + 1) from None
+            raise InputError(
+                source, f"column {column!r}: {e}", line=line, column=columns.index(column) + 1
+            ) from None
 
     def missing(text: str) -> str:
         if not text:
@@ -110,7 +120,10 @@ def _row(
         cls = checked("agent_type", _agent_class)
         first_kind, first_line = agent_types.setdefault(agent, (kind, line))
         if first_kind != kind:
-            checked("agent_type", lambda k: _bad(f"{row['agent']!r} is {first_kind} at line {first_line}, here {k}"))
+            checked(
+                "agent_type",
+                lambda k: _bad(f"{row['agent']!r} is {first_kind} at line {first_line}, here {k}"),
+            )
         d.graph.add((agent, RDF.type, cls))
     if row.get("agent_label"):
         d.graph.set((agent, RDFS.label, Literal(row["agent_label"])))
@@ -120,11 +133,18 @@ def _row(
     function = checked("function", lambda v: resolve(v, CILO.LeadershipFunction) if v else None)
     levels = checked(
         "level",
-        lambda v: [resolve(x.strip(), CILO.GovernanceLevel) for x in missing(v).split(_LEVEL_SEPARATOR) if x.strip()],
+        lambda v: [
+            resolve(x.strip(), CILO.GovernanceLevel) for x in missing(v).split(_LEVEL_SEPARATOR) if x.strip()
+        ],
     )
     start = checked("start", lambda v: parse_date(v, "start") if v else None)
     end = checked("end", lambda v: parse_date(v, "end") if v else None)
-    checked("end", lambda _: d.assign(agent, initiative, role=role, function=function, level=levels, start=start, end=end))
+    checked(
+        "end",
+        lambda _: d.assign(
+            agent, initiative, role=role, function=function, level=levels, start=start, end=end
+        ),
+    )
 
 
 def _bad(message: str) -> NoReturn:
@@ -146,16 +166,22 @@ def write(graph: Graph) -> tuple[str, Counter[str]]:
     writer.writerows(rows)
     text = out.getvalue()
     back = read(text.encode(), "(the converted table)")
-    left_out = Counter(compact_iri(p) for _, p, _ in graph) - Counter(compact_iri(p) for _, p, _ in back)
+    left_out = Counter(compact_iri(str(p)) for _, p, _ in graph) - Counter(
+        compact_iri(str(p)) for _, p, _ in back
+    )
     return text, left_out
 
 
 def _rows(graph: Graph) -> list[tuple[str, ...]]:
-    assignments = set(graph.subjects(RDF.type, CILO.RoleAssignment)) | set(graph.subjects(CILO.initiative, None))
-    rows = []
+    assignments = set(graph.subjects(RDF.type, CILO.RoleAssignment)) | set(
+        graph.subjects(CILO.initiative, None)
+    )
+    rows: list[tuple[str, ...]] = []
     for a in assignments:
         agent = graph.value(a, CILO.agent)
-        kinds = [k for k, cls in _AGENT_TYPES.items() if agent is not None and (agent, RDF.type, cls) in graph]
+        kinds = [
+            k for k, cls in _AGENT_TYPES.items() if agent is not None and (agent, RDF.type, cls) in graph
+        ]
         start, end = (_date(graph, a, part) for part in (TIME.hasBeginning, TIME.hasEnd))
         for initiative in graph.objects(a, CILO.initiative):
             rows.append(
@@ -190,5 +216,3 @@ def _date(graph: Graph, assignment: Node, part: URIRef) -> str:
     instant = graph.value(interval, part) if interval is not None else None
     day = graph.value(instant, TIME.inXSDDate) if instant is not None else None
     return "" if day is None else str(day)
-
-

@@ -25,7 +25,9 @@ _CORE = {
     _BOOL: (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
     _INT: (re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")),
     _FLOAT: (
-        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
         list("-+.0123456789"),
     ),
 }
@@ -53,7 +55,13 @@ for _cls in (_Loader, _Dumper):
     }
     for _tag, (_regex, _first) in _CORE.items():
         _cls.add_implicit_resolver(_tag, _regex, _first)
-_Loader.add_constructor(_INT, lambda loader, node: int(loader.construct_scalar(node)))
+
+
+def _decimal(loader: _Loader, node: yaml.ScalarNode) -> int:
+    return int(str(loader.construct_scalar(node)), 10)
+
+
+_Loader.add_constructor(_INT, _decimal)
 
 
 @dataclass
@@ -62,9 +70,13 @@ class Document:
 
     value: Any
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
-    def where(self, path: Path) -> tuple[int | None, int | None]:
-        """The line and column of ``path``, or of its nearest enclosing value."""
+    def where(self, path: Path, *, key: bool = False) -> tuple[int | None, int | None]:
+        """The line and column of the value at ``path`` (of its key, with ``key=True``), or of the
+        nearest enclosing value."""
+        if key and path in self.key_positions:
+            return self.key_positions[path]
         while path not in self.positions and path:
             path = path[:-1]
         return self.positions.get(path, (None, None))
@@ -95,7 +107,9 @@ def documents(text: str, source: str) -> list[Document]:
     return found
 
 
-def _plain(loader: _Loader, node: yaml.Node, path: Path, doc: Document, source: str, budget: list[int]) -> Any:
+def _plain(
+    loader: _Loader, node: yaml.Node, path: Path, doc: Document, source: str, budget: list[int]
+) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise InputError(source, f"more than {MAX_NODES:,} values (after expanding aliases); refused")
@@ -115,7 +129,9 @@ def _plain(loader: _Loader, node: yaml.Node, path: Path, doc: Document, source: 
                     source, f"duplicate key {key!r} (first given at line {first_seen[key]})", line=key_line
                 )
             first_seen[key] = key_line
-            result[key] = _plain(loader, value_node, (*path, key), doc, source, budget)
+            key_path = (*path, key)
+            doc.key_positions[key_path] = (key_line, key_node.start_mark.column + 1)
+            result[key] = _plain(loader, value_node, key_path, doc, source, budget)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_plain(loader, item, (*path, i), doc, source, budget) for i, item in enumerate(node.value)]
@@ -129,7 +145,7 @@ def _plain(loader: _Loader, node: yaml.Node, path: Path, doc: Document, source: 
 
 def dump(docs: Iterator[Any] | list[Any], header: str = "") -> str:
     """YAML text for ``docs``, one document each, block style with one-line leaf mappings."""
-    body = yaml.dump_all(
+    body: str = yaml.dump_all(
         docs,
         Dumper=_Dumper,
         sort_keys=False,
