@@ -41,11 +41,9 @@ def test_turtle_twin_is_the_same_graph_and_yaml_round_trips(name: str) -> None:
     assert isomorphic(description.read(yaml_again.encode(), "again.yaml"), original)
 
 
-def _missing(path: Path) -> dict[str, set[str]]:
-    report = cilo.validate(path)
+def _missing(report: cilo.ValidationReport) -> dict[str, set[str]]:
     return {
-        str(i).rsplit("/", 1)[1]: {str(f).split("#")[1] for f in fs}
-        for i, fs in report.missing_functions().items()
+        str(i).rsplit("/", 1)[1]: {str(f).split("#")[1] for f in fs} for i, fs in report.missing_functions().items()
     }
 
 
@@ -60,15 +58,15 @@ FINNISH = {
 }
 
 
-@pytest.mark.parametrize("fmt", ["yaml", "ttl", "csv"])
+# The Turtle twins are the same graphs as the YAML (tested above), so they validate the same.
+@pytest.mark.parametrize("fmt", ["yaml", "csv"])
 def test_finnish_example_shows_the_papers_missing_sponsor(fmt: str) -> None:
-    path = EXAMPLES / f"finnish-ci-model.{fmt}"
-    assert _missing(path) == FINNISH
-    report = cilo.validate(path)
+    report = cilo.validate(EXAMPLES / f"finnish-ci-model.{fmt}")
+    assert _missing(report) == FINNISH
     assert len(report.results) == 2 and not report.warnings
 
 
-@pytest.mark.parametrize("fmt", ["yaml", "ttl", "csv"])
+@pytest.mark.parametrize("fmt", ["yaml", "csv"])
 def test_english_ics_example_conforms_with_levels_on_every_assignment(fmt: str) -> None:
     path = EXAMPLES / f"english-ics.{fmt}"
     report = cilo.validate(path)
