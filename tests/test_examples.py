@@ -43,7 +43,8 @@ def test_turtle_twin_is_the_same_graph_and_yaml_round_trips(name: str) -> None:
 
 def _missing(report: cilo.ValidationReport) -> dict[str, set[str]]:
     return {
-        str(i).rsplit("/", 1)[1]: {str(f).split("#")[1] for f in fs} for i, fs in report.missing_functions().items()
+        str(i).rsplit("/", 1)[1]: {str(f).split("#")[1] for f in fs}
+        for i, fs in report.missing_functions().items()
     }
 
 
