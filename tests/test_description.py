@@ -95,6 +95,8 @@ ERRORS = [
     ("bad-count.yaml", 2, "expected a whole number of 0 or more, not -3"),
     ("actor-without-type.yaml", 3, "needs 'type: Person' or 'type: Organization'"),
     ("not-a-mapping.yaml", 1, "expected a mapping"),
+    ("bad-id.yaml", 3, "an id cannot be empty or hold spaces"),
+    ("bad-iri.yaml", 5, "an id cannot be empty or hold spaces or any of"),
     (
         "remote-context.jsonld",
         2,

@@ -78,6 +78,10 @@ def test_bad_tables_name_file_line_column_and_what_was_expected(
             "cannot end (2023-01-01) before it starts (2024-01-01)",
         ),
         (b'initiative,agent,agent_type,role,function,level,start,end\n"i,a\n', "CSV syntax error"),
+        (
+            b"initiative,agent,agent_type,role,function,level,start,end\nmy init,a,,Evaluator,,National,,\n",
+            "hold spaces",
+        ),
     ],
 )
 def test_more_table_errors(text: bytes, needle: str) -> None:

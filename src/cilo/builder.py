@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from cilo.context import DEFAULT_BASE, prefixes
+from cilo.context import DEFAULT_BASE, check_id, prefixes
 from cilo.errors import TermError
 from cilo.namespace import CILO
 from cilo.vocabulary import resolve
@@ -46,7 +46,7 @@ class Description:
 
     def iri(self, ref: Ref) -> URIRef:
         """The IRI of a local id (relative to ``base``) or of a full IRI."""
-        return ref if isinstance(ref, URIRef) else URIRef(urljoin(self.base, ref))
+        return ref if isinstance(ref, URIRef) else URIRef(urljoin(self.base, check_id(ref)))
 
     def initiative(
         self,

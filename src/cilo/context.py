@@ -7,6 +7,7 @@ and refuses every other remote or local document, so reading a description never
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -19,6 +20,8 @@ CONTEXT_URL = "https://w3id.org/cilo/context.jsonld"
 #: The base IRI of local ids where a description sets none. Ids under example.org are placeholders
 #: (RFC 2606): set your own base before publishing data.
 DEFAULT_BASE = "https://example.org/cilo/"
+
+_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
 class RemoteDocumentError(CiloError):
@@ -87,3 +90,10 @@ def compact_iri(iri: str) -> str:
         if iri.startswith(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri
+
+
+def check_id(text: str) -> str:
+    """``text`` if it can be an id (an IRI or a part of one); a ValueError in words otherwise."""
+    if not text or _NOT_IN_IRIS.search(text):
+        raise ValueError(f'an id cannot be empty or hold spaces or any of <>"{{}}|\\^`, as {text!r} does')
+    return text

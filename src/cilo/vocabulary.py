@@ -10,7 +10,7 @@ from rdflib import OWL, RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from cilo.context import expand_curie
+from cilo.context import check_id, expand_curie
 from cilo.errors import TermError
 from cilo.namespace import CILO
 from cilo.ontology import ONTOLOGY_IRI, ontology
@@ -108,7 +108,7 @@ def resolve(name: str, cls: URIRef) -> URIRef:
     if full.startswith(str(CILO)):
         short = full[len(str(CILO)) :]
     elif ":" in full:
-        return URIRef(full)
+        return URIRef(check_id(full))
     else:
         short = full
     if short in known:

@@ -43,6 +43,7 @@ from cilo.context import (
     CONTEXT_URL,
     DEFAULT_BASE,
     RemoteDocumentError,
+    check_id,
     context,
     context_document,
     document_loader,
@@ -50,7 +51,7 @@ from cilo.context import (
     prefixes,
     term_definitions,
 )
-from cilo.errors import CiloError, InputError, TermError
+from cilo.errors import CiloError, InputError
 from cilo.formats import yamltree
 from cilo.namespace import CILO
 from cilo.ontology import ontology
@@ -59,7 +60,6 @@ from cilo.vocabulary import defined_terms, local_name, resolve, short_names, sug
 Syntax = Literal["yaml", "json"]
 _DATE_KEYS = {"start": "hasBeginning", "end": "hasEnd"}
 _COLLECTION_KEYS = {"base", "actors", "@context", "@graph", "@included"}
-_ACTOR_TYPES = ("Person", "Organization")
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,9 +245,7 @@ class _Checker:
             self.key(node, key, (*path, key), kind)
 
     def declare(self, node: dict[str, Any], path: yamltree.Path) -> None:
-        node_id = node["id"]
-        if not isinstance(node_id, str) or not node_id:
-            raise self.fail((*path, "id"), f"an 'id' must be text, not {node_id!r}")
+        node_id = self.id_text(node["id"], (*path, "id"))
         if len(node) == 1:  # a reference, not a declaration
             return
         iri = urljoin(self.base, node_id)
@@ -298,7 +296,7 @@ class _Checker:
                 )
             try:
                 resolve(name, cls)
-            except TermError as e:
+            except ValueError as e:  # an unknown name (TermError) or not an IRI
                 raise self.fail(where, str(e)) from None
 
     def term_value(self, value: Any, path: yamltree.Path, definition: dict[str, Any]) -> None:
@@ -308,8 +306,8 @@ class _Checker:
             if isinstance(item, dict):
                 if kind == "@id" or "@value" not in item:
                     self.node(item, where, "node")
-            elif kind == "@id" and not isinstance(item, str):
-                raise self.fail(where, f"expected an id (text), not {item!r}")
+            elif kind == "@id":
+                self.id_text(item, where)
             elif kind == "xsd:nonNegativeInteger" and not (
                 (isinstance(item, int) and not isinstance(item, bool) and item >= 0)
                 or (isinstance(item, str) and item.isascii() and item.isdigit())
@@ -317,6 +315,14 @@ class _Checker:
                 raise self.fail(where, f"expected a whole number of 0 or more, not {item!r}")
             elif kind == "xsd:date":
                 self.date(item, where)
+
+    def id_text(self, value: Any, path: yamltree.Path) -> str:
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected an id (text), not {value!r}")
+        try:
+            return check_id(value)
+        except ValueError as e:
+            raise self.fail(path, str(e)) from None
 
     def date(self, value: Any, path: yamltree.Path) -> str:
         try:

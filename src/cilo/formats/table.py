@@ -113,8 +113,10 @@ def _row(
         return text
 
     columns = list(row)
-    initiative = d.initiative(checked("initiative", missing), row.get("initiative_label") or None)
-    agent = d.iri(checked("agent", missing))
+    initiative = d.initiative(
+        checked("initiative", lambda v: d.iri(missing(v))), row.get("initiative_label") or None
+    )
+    agent = checked("agent", lambda v: d.iri(missing(v)))
     kind = row["agent_type"]
     if kind:
         cls = checked("agent_type", _agent_class)
