@@ -8,12 +8,16 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from cilo.builder import Description
+from cilo.catalogue import Query, QueryError
 from cilo.errors import CiloError, InputError, ShapesError, TermError
 from cilo.loading import load
 from cilo.namespace import CILO
 from cilo.ontology import ontology
+from cilo.querying import queries, query, sparql
 from cilo.report import ValidationReport, ValidationResult
 from cilo.resources import examples, profiles
+from cilo.results import Results
+from cilo.stores import Endpoint, MemoryStore, OxigraphStore
 from cilo.validation import validate
 from cilo.writing import dump, dumps
 
@@ -26,7 +30,13 @@ __all__ = [
     "CILO",
     "CiloError",
     "Description",
+    "Endpoint",
     "InputError",
+    "MemoryStore",
+    "OxigraphStore",
+    "Query",
+    "QueryError",
+    "Results",
     "ShapesError",
     "TermError",
     "ValidationReport",
@@ -38,5 +48,8 @@ __all__ = [
     "load",
     "ontology",
     "profiles",
+    "queries",
+    "query",
+    "sparql",
     "validate",
 ]

@@ -1,4 +1,4 @@
-"""The ``cilo`` command line: ``cilo summary``, ``cilo validate`` and ``cilo convert``.
+"""The ``cilo`` command line: ``summary``, ``validate``, ``convert``, ``query`` and ``store load``.
 
 Exit codes: 0 success (for ``validate``: no Violation), 1 Violations found, 2 an error, reported
 in one line on stderr without a traceback.
@@ -55,6 +55,33 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout"
     )
     _base_option(c)
+
+    q = sub.add_parser(
+        "query", help="run a catalogue query (or a .rq file) over descriptions, a store or an endpoint"
+    )
+    q.add_argument("name", nargs="?", metavar="NAME", help="a catalogue query, or the path of a .rq file")
+    q.add_argument("files", nargs="*", metavar="FILE", help="descriptions to query (merged)")
+    q.add_argument("--list", action="store_true", help="list the catalogue with its parameters")
+    q.add_argument(
+        "--bind", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter (repeatable)"
+    )
+    q.add_argument("--format", choices=("table", "json", "csv"), default="table", help="default table")
+    where = q.add_mutually_exclusive_group()
+    where.add_argument(
+        "--store", metavar="DIR", help="query the embedded store in DIR (see `cilo store load`)"
+    )
+    where.add_argument("--endpoint", metavar="URL", help="query a remote SPARQL 1.1 endpoint")
+    q.add_argument("--timeout", type=float, default=30.0, help="endpoint timeout in seconds (default 30)")
+    _base_option(q)
+
+    s = sub.add_parser("store", help="manage an embedded Oxigraph store")
+    store_sub = s.add_subparsers(dest="store_command", required=True, metavar="ACTION")
+    sl = store_sub.add_parser(
+        "load", help="add descriptions (and the ontology) to the store in DIR, all or nothing"
+    )
+    sl.add_argument("directory", metavar="DIR")
+    sl.add_argument("files", nargs="+", metavar="FILE")
+    _base_option(sl)
     return parser
 
 
@@ -75,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "convert":
             return _convert(args)
+        if args.command == "query":
+            return _query(args)
+        if args.command == "store":
+            return _store_load(args)
         return _validate(args)
     except CiloError as e:
         print(f"cilo: error: {e}", file=sys.stderr)
@@ -115,6 +146,57 @@ def _convert(args: argparse.Namespace) -> int:
             f"cilo: note: {total} triples have no {args.to} column and were left out: {counts}",
             file=sys.stderr,
         )
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from cilo.catalogue import QueryError, queries
+    from cilo.querying import query
+    from cilo.stores import Endpoint, OxigraphStore
+
+    if args.list:
+        for q in queries():
+            listed = ", ".join(
+                f"{p.name} ({p.kind}{', optional' if p.optional else ''})" for p in q.parameters
+            )
+            print(f"{q.name}\n    {q.description}\n    parameters: {listed or 'none'}")
+        return 0
+    if not args.name:
+        raise QueryError("name a query (see `cilo query --list`) or a .rq file")
+    params: dict[str, str] = {}
+    for item in args.bind:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise QueryError(f"--bind {item!r}: write NAME=VALUE, such as role=Evaluator")
+        params[key.strip()] = value.strip()
+    if args.store:
+        if args.files:
+            raise QueryError("give files or --store, not both (add files with `cilo store load`)")
+        data: object = OxigraphStore(args.store, read_only=True)
+    elif args.endpoint:
+        if args.files:
+            raise QueryError("give files or --endpoint, not both")
+        data = Endpoint(args.endpoint, timeout=args.timeout)
+    elif not args.files:
+        raise QueryError("give the files to query, or --store DIR, or --endpoint URL")
+    else:
+        data = load(args.files, base=args.base)
+    results = query(args.name, data, **params)  # type: ignore[arg-type]
+    text = {"json": results.to_json() + "\n", "csv": results.to_csv(), "table": results.to_table()}[
+        args.format
+    ]
+    sys.stdout.write(text)
+    return 0
+
+
+def _store_load(args: argparse.Namespace) -> int:
+    from cilo.stores import OxigraphStore
+
+    store = OxigraphStore(args.directory)
+    added = store.load(args.files, base=args.base)
+    print(
+        f"{args.directory}: {added} triples added from {len(args.files)} file(s); {len(store)} in the store"
+    )
     return 0
 
 

@@ -1,0 +1,228 @@
+"""Where queries run: in memory (rdflib), an embedded persistent Oxigraph store, or a remote endpoint.
+
+The three give the same rows for the same query and data. Parameters reach each engine as RDF terms:
+rdflib binds them with ``initBindings``; Oxigraph and remote endpoints get a ``VALUES`` block, built
+from validated terms, at the start of the query's outermost group.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query as PreparedQuery
+from rdflib.term import Node
+
+from cilo.catalogue import Query, QueryError
+from cilo.loading import PathLike, load
+from cilo.ontology import ontology
+from cilo.results import Results, Row, plain_literal, term_from_json
+
+#: The largest endpoint answer cilo reads, in bytes.
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+
+
+class Store(Protocol):
+    """Anything that answers a catalogue or ad-hoc SELECT query with bound parameters."""
+
+    def select(self, query: Query, bindings: dict[str, Node]) -> Results: ...
+
+
+@lru_cache(maxsize=256)
+def prepared(text: str, source: str) -> PreparedQuery:
+    """The query parsed by rdflib (once per text): its syntax check, with line and column."""
+    try:
+        parsed = prepareQuery(text)
+    except Exception as e:  # pyparsing's ParseException, or rdflib's unknown-prefix Exception
+        line, column = getattr(e, "lineno", None), getattr(e, "col", None)
+        where = f", line {line}, column {column}" if line is not None else ""
+        message = getattr(e, "msg", None) or str(e).splitlines()[0]
+        raise QueryError(f"{source}{where}: SPARQL syntax error: {message}") from None
+    if parsed.algebra.name != "SelectQuery":
+        raise QueryError(f"{source}: only SELECT queries can be run as a catalogue or ad-hoc query")
+    return parsed
+
+
+class MemoryStore:
+    """Data and the ontology in one rdflib Graph, queried with prepared queries and ``initBindings``."""
+
+    def __init__(self, data: Graph | PathLike | Iterable[PathLike]) -> None:
+        self.graph = Graph()
+        self.graph += data if isinstance(data, Graph) else load(data)
+        self.graph += ontology()
+
+    def select(self, query: Query, bindings: dict[str, Node]) -> Results:
+        query_object = prepared(query.text, query.name)
+        try:
+            init: dict[str, Any] = dict(bindings)
+            result = self.graph.query(query_object, initBindings=init)
+            variables = tuple(str(v) for v in result.vars or ())
+            rows = tuple({v: _plain(row[v]) for v in variables} for row in result)  # type: ignore[index, call-overload]
+        except Exception as e:  # an evaluation error inside rdflib
+            raise QueryError(f"{query.name}: the query failed in rdflib: {e}") from None
+        return Results(variables, rows)
+
+
+class OxigraphStore:
+    """An embedded, persistent Oxigraph store in a folder: data and ontology in its default graph."""
+
+    def __init__(self, path: PathLike, *, read_only: bool = False) -> None:
+        import pyoxigraph
+
+        self.path = Path(path)
+        try:
+            if read_only:
+                if not (self.path / "CURRENT").is_file():
+                    raise QueryError(f"{self.path}: no cilo store here; create one with `cilo store load`")
+                self._store = pyoxigraph.Store.read_only(str(self.path))
+            else:
+                self._store = pyoxigraph.Store(str(self.path))
+        except OSError as e:
+            raise QueryError(f"{self.path}: cannot open the store: {e}") from None
+
+    def load(self, paths: Iterable[PathLike], *, base: str | None = None) -> int:
+        """Add the files (any format) and the ontology, all or nothing; returns the triples added."""
+        import pyoxigraph
+
+        graph = load(list(paths), base=base)  # every file parses, or an InputError and no change
+        graph += ontology()
+        before = len(self._store)
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self._store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)  # one transaction
+        self._store.flush()
+        return len(self._store) - before
+
+    def select(self, query: Query, bindings: dict[str, Node]) -> Results:
+        import pyoxigraph
+
+        prepared(query.text, query.name)
+        try:
+            solutions = self._store.query(with_values(query.text, bindings))
+            assert isinstance(solutions, pyoxigraph.QuerySolutions)  # prepared() accepted only SELECT
+            variables = tuple(v.value for v in solutions.variables)
+            rows = tuple({v: _from_oxigraph(s[v]) for v in variables} for s in solutions)
+        except (SyntaxError, OSError, ValueError) as e:
+            raise QueryError(f"{query.name}: the query failed in Oxigraph: {e}") from None
+        return Results(variables, rows)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+class Endpoint:
+    """A remote SPARQL 1.1 endpoint, asked over HTTP with a timeout and a bounded answer."""
+
+    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise QueryError(f"{url!r} is not an http(s) URL of a SPARQL endpoint")
+        self.url = url
+        self.timeout = timeout
+
+    def select(self, query: Query, bindings: dict[str, Node]) -> Results:
+        prepared(query.text, query.name)
+        body = urllib.parse.urlencode({"query": with_values(query.text, bindings)}).encode()
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            headers={
+                "Accept": "application/sparql-results+json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                raw = response.read(MAX_RESPONSE_BYTES + 1)
+        except urllib.error.HTTPError as e:
+            detail = e.read(2000).decode("utf-8", "replace").strip().splitlines()
+            raise QueryError(
+                f"the endpoint {self.url} answered {e.code} {e.reason}" + (f": {detail[0]}" if detail else "")
+            ) from None
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise QueryError(f"cannot reach the endpoint {self.url}: {reason}") from None
+        if len(raw) > MAX_RESPONSE_BYTES:
+            raise QueryError(
+                f"the endpoint {self.url} answered more than {MAX_RESPONSE_BYTES:,} bytes; refused"
+            )
+        try:
+            doc = json.loads(raw)
+            variables = tuple(doc["head"]["vars"])
+            rows = tuple(
+                {v: (term_from_json(b[v]) if v in b else None) for v in variables}
+                for b in doc["results"]["bindings"]
+            )
+        except (ValueError, KeyError, TypeError) as e:
+            raise QueryError(f"the endpoint {self.url} did not answer SPARQL results JSON ({e})") from None
+        return Results(variables, rows)
+
+
+def with_values(text: str, bindings: dict[str, Node]) -> str:
+    """``text`` with a VALUES block for ``bindings`` opening its outermost group (after ``WHERE {``)."""
+    if not bindings:
+        return text
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(_n3(term) for term in bindings.values())
+    at = _first_group(text) + 1
+    return f"{text[:at]}\n    VALUES ({names}) {{ ({values}) }}\n{text[at:]}"
+
+
+def _n3(term: Node) -> str:
+    if not isinstance(term, URIRef | Literal):
+        raise QueryError(f"a parameter must be an IRI or a literal, not {term!r}")
+    return term.n3()
+
+
+def _first_group(text: str) -> int:
+    """The index of the first ``{`` that is not in a comment, a string or an IRI."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            if i < 0:
+                break
+        elif c == "<":
+            i = text.find(">", i)
+            if i < 0:
+                break
+        elif c in "'\"":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            i = text.find(quote, i + len(quote))
+            if i < 0:
+                break
+            i += len(quote) - 1
+        elif c == "{":
+            return i
+        i += 1
+    raise QueryError("the query has no group ({ ... }) to bind parameters in")
+
+
+def _plain(term: Any) -> Node | None:
+    if isinstance(term, Literal):
+        return plain_literal(str(term), term.language, None if term.datatype is None else str(term.datatype))
+    return term if isinstance(term, URIRef | BNode) else None
+
+
+def _from_oxigraph(term: Any) -> Node | None:
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        return plain_literal(term.value, term.language, term.datatype.value)
+    raise QueryError(f"cannot represent the result term {term!r}")  # pragma: no cover - RDF-star only
+
+
+__all__ = ["Endpoint", "MemoryStore", "OxigraphStore", "Row", "Store", "with_values"]
