@@ -35,3 +35,14 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
 @pytest.fixture(scope="session")
 def java_available() -> bool:
     return shutil.which("java") is not None
+
+
+def assert_query_agrees_with_validation(data: object, report: object) -> None:
+    """The SPARQL twin of the coverage shape (`missing-functions`) finds what `cilo validate` found."""
+    import cilo
+
+    rows = cilo.query("missing-functions", data)  # type: ignore[arg-type]
+    found: dict[object, set[object]] = {i: set() for i in report.initiatives}  # type: ignore[attr-defined]
+    for row in rows:
+        found.setdefault(row["initiative"], set()).add(row["function"])
+    assert found == report.missing_functions()  # type: ignore[attr-defined]

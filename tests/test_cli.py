@@ -74,6 +74,13 @@ def test_validate_examples_finds_the_missing_sponsors() -> None:
         (["validate", DESCRIBE / "wrong-columns.csv"], "wrong-columns.csv, line 3: expected 8 fields"),
         (["validate", DESCRIBE / "bad-date.csv"], "bad-date.csv, line 2, column 7: column 'start'"),
         (["convert", DESCRIBE / "bad-date.yaml", "--to", "ttl"], "bad-date.yaml, line 4, column 13"),
+        (["query", "who-holds", EXAMPLES / "english-ics.yaml"], "unknown query 'who-holds'"),
+        (["query", "who-holds-role", EXAMPLES / "english-ics.yaml", "--bind", "rol=X"], "no parameter 'rol'"),
+        (["query", "who-holds-role", EXAMPLES / "english-ics.yaml", "--bind", "role"], "write NAME=VALUE"),
+        (["query", "roles-on-date", EXAMPLES / "english-ics.yaml"], "needs the parameter(s) date"),
+        (["query", FIXTURES / "queries/malformed.rq", EXAMPLES / "english-ics.yaml"], "malformed.rq, line 4"),
+        (["query", "table3", "--endpoint", "http://127.0.0.1:9/sparql"], "cannot reach the endpoint"),
+        (["query", "table3"], "give the files to query"),
         (["validate", ACCEPTANCE / "complete.ttl", "--shapes", INPUT / "broken.ttl"], "broken.ttl, line 3"),
     ],
 )
@@ -118,3 +125,32 @@ def test_validate_reads_every_format_with_a_base_for_local_ids() -> None:
     proc = run_cli("validate", DESCRIBE / "assignments.csv", "--base", "https://example.org/fixture/")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "<https://example.org/fixture/init>: no issues found" in proc.stdout
+
+
+def test_query_list_names_every_query_and_its_parameters() -> None:
+    proc = run_cli("query", "--list")
+    assert proc.returncode == 0
+    assert "who-holds-role\n" in proc.stdout
+    assert "parameters: role (role, optional), agent (iri, optional)" in proc.stdout
+    assert "parameters: date (date), initiative (iri, optional)" in proc.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_query_formats(fmt: str) -> None:
+    proc = run_cli(
+        "query",
+        "who-holds-role",
+        EXAMPLES / "finnish-ci-model.yaml",
+        "--bind",
+        "role=Evaluator",
+        "--format",
+        fmt,
+    )
+    assert proc.returncode == 0, proc.stderr
+    if fmt == "json":
+        assert len(json.loads(proc.stdout)["results"]["bindings"]) == 7
+    elif fmt == "csv":
+        assert proc.stdout.splitlines()[0].startswith("agent,agentLabel,role,")
+        assert len(proc.stdout.splitlines()) == 8
+    else:
+        assert proc.stdout.rstrip().endswith("(7 rows)") and "Evaluator" in proc.stdout

@@ -9,7 +9,7 @@ from rdflib.compare import isomorphic
 
 import cilo
 from cilo.writing import render
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, assert_query_agrees_with_validation, run_cli
 
 NAMES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))
 
@@ -64,6 +64,7 @@ FINNISH = {
 def test_finnish_example_shows_the_papers_missing_sponsor(fmt: str) -> None:
     report = cilo.validate(EXAMPLES / f"finnish-ci-model.{fmt}")
     assert _missing(report) == FINNISH
+    assert_query_agrees_with_validation(EXAMPLES / f"finnish-ci-model.{fmt}", report)
     assert len(report.results) == 2 and not report.warnings
 
 
@@ -72,6 +73,7 @@ def test_english_ics_example_conforms_with_levels_on_every_assignment(fmt: str) 
     path = EXAMPLES / f"english-ics.{fmt}"
     report = cilo.validate(path)
     assert report.conforms and report.results == []
+    assert_query_agrees_with_validation(path, report)
     graph = cilo.load(path)
     analytical = {cilo.CILO.Macro, cilo.CILO.Meso, cilo.CILO.Micro}
     for assignment in graph.subjects(cilo.CILO.initiative, None):

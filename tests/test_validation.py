@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 
 import cilo
 from cilo import CILO, InputError, ShapesError
-from tests.conftest import ACCEPTANCE, INPUT, SHAPE_FIXTURES
+from tests.conftest import ACCEPTANCE, INPUT, SHAPE_FIXTURES, assert_query_agrees_with_validation
 
 CILOSH = "https://w3id.org/cilo/shapes#"
 EX = "https://example.org/fixture/"
@@ -32,6 +32,9 @@ def test_every_shape_has_a_conforming_and_a_violating_fixture(folder: Path) -> N
     assert good.results == [], [r.message for r in good.results]
     assert good.conforms
     bad = cilo.validate(folder / "violating.ttl", profile=_profile_for(folder.name))
+    if _profile_for(folder.name) == "nine-functions":
+        assert_query_agrees_with_validation(folder / "conforming.ttl", good)
+        assert_query_agrees_with_validation(folder / "violating.ttl", bad)
     hits = _from_shape(bad, folder.name)
     assert hits, [(r.source_shape, r.message) for r in bad.results]
     for r in hits:

@@ -67,6 +67,7 @@ class Query:
     description: str
     text: str
     parameters: tuple[Parameter, ...] = field(default=())
+    source: str = ""  #: where the query was read from, for error messages
 
     def bindings(self, values: dict[str, str | Node]) -> dict[str, Node]:
         """The RDF terms for the parameter ``values``; unknown and missing parameters are errors."""
@@ -121,7 +122,7 @@ def parse(text: str, source: str) -> Query:
                 )
             parameters.append(Parameter(match.group(1), match.group(2), bool(match.group(3))))
     name = header.get("name") or Path(source).stem
-    return Query(name, header.get("description", ""), text, tuple(parameters))
+    return Query(name, header.get("description", ""), text, tuple(parameters), source)
 
 
 @cache
@@ -130,7 +131,7 @@ def _catalogue() -> dict[str, Query]:
     found = {}
     for f in sorted(folder.iterdir(), key=lambda f: f.name):
         if f.name.endswith(".rq"):
-            q = parse(f.read_text(encoding="utf-8"), f.name)
+            q = parse(f.read_text(encoding="utf-8"), f"queries/{f.name}")
             found[q.name] = q
     return found
 

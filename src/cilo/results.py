@@ -56,10 +56,14 @@ class Results(Sequence[Row]):
         return out.getvalue()
 
     def to_table(self, width: int = 48) -> str:
-        """A table for a terminal: IRIs as prefixed names, cells cut at ``width`` characters."""
-        cells = [[_short(row.get(v), width) for v in self.variables] for row in self.rows]
-        widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(self.variables)]
-        lines = ["  ".join(v.ljust(w) for v, w in zip(self.variables, widths, strict=True)).rstrip()]
+        """A table for a terminal: a term shown by its label where the query gives one (``xLabel``),
+        other IRIs as prefixed names, cells cut at ``width`` characters."""
+        shown = [
+            v for v in self.variables if not (v.endswith("Label") and v[: -len("Label")] in self.variables)
+        ]
+        cells = [[_short(row.get(f"{v}Label") or row.get(v), width) for v in shown] for row in self.rows]
+        widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(shown)]
+        lines = ["  ".join(v.ljust(w) for v, w in zip(shown, widths, strict=True)).rstrip()]
         lines.append("  ".join("-" * w for w in widths))
         lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
         lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")

@@ -60,7 +60,7 @@ class MemoryStore:
         self.graph += ontology()
 
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
-        query_object = prepared(query.text, query.name)
+        query_object = prepared(query.text, query.source or query.name)
         try:
             init: dict[str, Any] = dict(bindings)
             result = self.graph.query(query_object, initBindings=init)
@@ -103,7 +103,7 @@ class OxigraphStore:
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
         import pyoxigraph
 
-        prepared(query.text, query.name)
+        prepared(query.text, query.source or query.name)
         try:
             solutions = self._store.query(with_values(query.text, bindings))
             assert isinstance(solutions, pyoxigraph.QuerySolutions)  # prepared() accepted only SELECT
@@ -127,7 +127,7 @@ class Endpoint:
         self.timeout = timeout
 
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
-        prepared(query.text, query.name)
+        prepared(query.text, query.source or query.name)
         body = urllib.parse.urlencode({"query": with_values(query.text, bindings)}).encode()
         request = urllib.request.Request(
             self.url,

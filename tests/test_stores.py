@@ -1,0 +1,171 @@
+"""Three stores, one answer: rdflib in memory, an embedded Oxigraph store, and a real `oxigraph serve`
+started on 127.0.0.1 by these tests; plus the endpoint's failures (down, error, silent)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import cilo
+from cilo import Endpoint, MemoryStore, OxigraphStore, QueryError
+from cilo.stores import with_values
+from tests.conftest import EXAMPLES, FIXTURES, run_cli
+
+FILES = [
+    EXAMPLES / "finnish-ci-model.yaml",
+    EXAMPLES / "english-ics.yaml",
+    FIXTURES / "queries" / "cross-level.yaml",
+]
+FI = "https://example.org/finnish-ci/"
+#: Each catalogue query with and without parameters.
+CASES = [
+    ("who-holds-role", {}),
+    ("who-holds-role", {"role": "Evaluator", "initiative": FI + "soite"}),
+    ("who-holds-role", {"level": "Local"}),
+    ("functions-by-level", {}),
+    ("functions-by-level", {"initiative": FI + "oulu", "function": "Sponsor"}),
+    ("coverage-matrix", {}),
+    ("coverage-matrix", {"initiative": FI + "soite"}),
+    ("missing-functions", {}),
+    ("missing-functions", {"initiative": FI + "soite"}),
+    ("shared-functions", {}),
+    ("sponsors", {}),
+    ("actors-across-levels", {}),
+    ("roles-on-date", {"date": "2023-06-01"}),
+    ("roles-on-date", {"date": "2024-06-01", "role": "CrossSectoralPlayer"}),
+    ("table3", {}),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("store") / "db"
+    proc = run_cli("store", "load", folder, *FILES)
+    assert proc.returncode == 0, proc.stderr
+    return folder
+
+
+@pytest.fixture(scope="module")
+def endpoint(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    exe = Path(sys.executable).with_name("oxigraph")
+    server = exe if exe.exists() else shutil.which("oxigraph")
+    assert server, "the `oxigraph` server is a dev dependency: pip install -e '.[dev]'"
+    location = tmp_path_factory.mktemp("served") / "db"
+    shutil.copytree(store_dir, location)  # the server's own copy; the store stays free to open
+    port = _free_port()
+    proc = subprocess.Popen(
+        [str(server), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"oxigraph serve exited: {proc.stderr.read()!r}") from None  # type: ignore[union-attr]
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("oxigraph serve did not answer within 10 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def stores(store_dir: Path, endpoint: str) -> dict[str, cilo.querying.Data]:
+    return {
+        "memory": MemoryStore(FILES),
+        "oxigraph": OxigraphStore(store_dir, read_only=True),
+        "endpoint": Endpoint(endpoint, timeout=30),
+    }
+
+
+@pytest.mark.parametrize(("name", "params"), CASES, ids=[f"{n}-{len(p)}" for n, p in CASES])
+def test_every_store_gives_the_same_rows(
+    name: str, params: dict[str, str], stores: dict[str, cilo.querying.Data]
+) -> None:
+    answers = {kind: cilo.query(name, store, **params) for kind, store in stores.items()}
+    memory = answers["memory"]
+    assert len(memory) > 0 or name == "missing-functions"
+    for kind, rows in answers.items():
+        assert rows.variables == memory.variables, kind
+        assert list(rows) == list(memory), kind
+
+
+def test_cli_store_and_endpoint_answer_as_files_do(store_dir: Path, endpoint: str) -> None:
+    args = ["query", "who-holds-role", "--bind", "role=Evaluator", "--format", "json"]
+    from_files = run_cli(*args[:2], *FILES, *args[2:])
+    from_store = run_cli(*args, "--store", store_dir)
+    from_endpoint = run_cli(*args, "--endpoint", endpoint)
+    assert from_files.returncode == from_store.returncode == from_endpoint.returncode == 0
+    assert json.loads(from_files.stdout) == json.loads(from_store.stdout) == json.loads(from_endpoint.stdout)
+    assert len(json.loads(from_files.stdout)["results"]["bindings"]) == 7
+
+
+def test_a_load_with_a_bad_file_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    assert run_cli("store", "load", folder, FILES[0]).returncode == 0
+    before = len(OxigraphStore(folder, read_only=True))
+    proc = run_cli("store", "load", folder, FILES[1], FIXTURES / "describe" / "unknown-role.yaml")
+    assert proc.returncode == 2 and "unknown backbone role" in proc.stderr
+    assert len(OxigraphStore(folder, read_only=True)) == before
+
+
+def test_querying_a_folder_that_is_no_store_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="no cilo store here"):
+        OxigraphStore(tmp_path, read_only=True)
+
+
+def test_endpoint_down_is_a_clear_error() -> None:
+    with pytest.raises(QueryError, match="cannot reach the endpoint"):
+        cilo.query("table3", Endpoint(f"http://127.0.0.1:{_free_port()}/query", timeout=5))
+
+
+def test_endpoint_error_answer_is_a_clear_error(endpoint: str) -> None:
+    with pytest.raises(QueryError, match=r"answered 404"):
+        cilo.query("table3", Endpoint(endpoint.replace("/query", "/no-such-service"), timeout=5))
+
+
+def test_a_silent_endpoint_times_out_instead_of_hanging() -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    accepted: list[socket.socket] = []
+    thread = threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.getsockname()[1]}/query"
+        with pytest.raises(QueryError, match="cannot reach the endpoint .*timed out"):
+            cilo.query("table3", Endpoint(url, timeout=1))
+    finally:
+        for s in accepted:
+            s.close()
+        server.close()
+
+
+def test_values_block_opens_the_outermost_group_whatever_comes_before() -> None:
+    text = '# a comment with { brace\nPREFIX ex: <https://e.org/{x}>\nSELECT ?a WHERE { ?a ex:p "}" }'
+    out = with_values(text, {"a": cilo.CILO.Evaluator})
+    assert out.index("VALUES (?a) { (<https://w3id.org/cilo#Evaluator>) }") > out.index("WHERE {")
+    assert with_values(text, {}) == text
