@@ -156,7 +156,7 @@ def test_a_silent_endpoint_times_out_instead_of_hanging() -> None:
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.getsockname()[1]}/query"
-        with pytest.raises(QueryError, match="cannot reach the endpoint .*timed out"):
+        with pytest.raises(QueryError, match=r"cannot reach the endpoint .*timed out"):
             cilo.query("table3", Endpoint(url, timeout=1))
     finally:
         for s in accepted:
