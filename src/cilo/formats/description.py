@@ -479,12 +479,14 @@ def _simple_interval(during: dict[str, Any]) -> bool:
 def _ordered(
     node: dict[str, Any], first: tuple[str, ...] = ("id", "type", "label", "comment")
 ) -> dict[str, Any]:
-    """``node`` with the keys in ``first`` first, and whole numbers written as numbers."""
+    """``node`` with the keys in ``first`` first, lists of names sorted, whole numbers as numbers."""
     ordered = {k: node[k] for k in first if k in node}
     ordered.update((k, v) for k, v in node.items() if k not in ordered)
     terms = term_definitions()
     for key, value in ordered.items():
-        if terms.get(key, {}).get("@type") == "xsd:nonNegativeInteger" and isinstance(value, str):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            ordered[key] = sorted(value)  # a set in RDF: one order, so one text
+        elif terms.get(key, {}).get("@type") == "xsd:nonNegativeInteger" and isinstance(value, str):
             ordered[key] = int(value) if value.isascii() and value.isdigit() else value
     return ordered
 
