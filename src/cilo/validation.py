@@ -12,17 +12,22 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from typing import Any
+
+import pyoxigraph
 import pyshacl
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from cilo.errors import InputError, ShapesError
-from cilo.loading import PathLike, load, parse_into
+from cilo import fastshacl
+from cilo.loading import PathLike, format_for, load, parse_into
 from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from cilo.resources import DEFAULT_PROFILE, Traversable, base_shapes_files, profile_file
+from cilo.stores import _from_oxigraph
 from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
@@ -30,26 +35,36 @@ CILOSH = Namespace("https://w3id.org/cilo/shapes#")
 Data = Graph | PathLike | Iterable[PathLike]
 
 
+ENGINES = ("fast", "pyshacl")
+
+
 def validate(
-    data: Data, *, profile: str = DEFAULT_PROFILE, shapes: PathLike | None = None, base: str | None = None
+    data: Data,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    shapes: PathLike | None = None,
+    base: str | None = None,
+    engine: str = "fast",
 ) -> ValidationReport:
     """Validate ``data`` (a path, a list of paths, or an rdflib Graph) and return the report.
 
     ``profile`` names a bundled profile (``nine-functions``, ``eight-functions``); ``shapes`` is a
     user's own shapes file used in its place. The base shapes (well-formed assignments, known
     terms, level consistency, advice) always apply. ``base`` is the base IRI for local ids in YAML,
-    JSON and CSV files that set none.
+    JSON and CSV files that set none. ``engine``: ``fast`` (each constraint one query over all
+    focus nodes, on Oxigraph; used when the shapes need nothing it lacks) or ``pyshacl`` (the
+    reference); both give the same results.
     """
+    if engine not in ENGINES:
+        raise ShapesError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+    shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
+    if engine == "fast" and _fast_supported(shapes_graph):
+        return _validate_fast(data, base, shapes_graph, profile_name)
     graph, sources = _data_graph(data, base)
     initiatives = sorted(set(graph.subjects(RDF.type, CILO.Initiative)), key=str)
     if not initiatives:
-        raise InputError(
-            ", ".join(sources) or "the data",
-            "no cilo:Initiative found; a description needs at least one node typed "
-            "cilo:Initiative (https://w3id.org/cilo#Initiative)",
-        )
+        raise _no_initiative(sources)
     graph += ontology()
-    shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
     _conforms, results_graph, _text = pyshacl.validate(
         graph,
         shacl_graph=shapes_graph,
@@ -67,6 +82,145 @@ def validate(
         initiatives={i: label(i, graph) for i in initiatives},
         context=_context(graph, results, set(initiatives)),
     )
+
+
+def _no_initiative(sources: list[str]) -> InputError:
+    return InputError(
+        ", ".join(sources) or "the data",
+        "no cilo:Initiative found; a description needs at least one node typed "
+        "cilo:Initiative (https://w3id.org/cilo#Initiative)",
+    )
+
+
+@lru_cache(maxsize=8)
+def _fast_supported_cached(key: int, shapes: Graph) -> bool:
+    try:
+        list(fastshacl._plan(shapes))
+    except fastshacl.Unsupported:
+        return False
+    return True
+
+
+def _fast_supported(shapes: Graph) -> bool:
+    return _fast_supported_cached(id(shapes), shapes)
+
+
+#: Formats Oxigraph parses itself (much faster than rdflib); the others go through cilo's readers.
+_OXIGRAPH_FORMATS = {
+    "turtle": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "nquads": pyoxigraph.RdfFormat.N_QUADS,
+    "trig": pyoxigraph.RdfFormat.TRIG,
+}
+
+
+def _validate_fast(data: Data, base: str | None, shapes: Graph, profile: str) -> ValidationReport:
+    store = pyoxigraph.Store()
+    store.load(_ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    sources = _load_fast(store, data, base)
+    initiatives = {
+        _from_oxigraph(s["i"]): str(s["l"].value) if s["l"] is not None else str(s["i"].value)
+        for s in _select(store, _INITIATIVES)
+    }
+    if not initiatives:
+        raise _no_initiative(sources)
+    results = [_with_suggestion(r, shapes) for r in fastshacl.validate(store, shapes)]
+    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.focus_node), str(r.value), r.message))
+    neighbourhood = _neighbourhood(store, {r.focus_node for r in results} - set(initiatives))
+    return ValidationReport(
+        results=results,
+        graph=_report_graph(results),
+        profile=profile,
+        initiatives=dict(sorted(initiatives.items(), key=lambda kv: str(kv[0]))),  # type: ignore[arg-type]
+        context=_context(neighbourhood, results, set(initiatives)),  # type: ignore[arg-type]
+    )
+
+
+_INITIATIVES = """SELECT ?i (SAMPLE(?label) AS ?l) WHERE {
+    ?i a <https://w3id.org/cilo#Initiative> OPTIONAL { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+} GROUP BY ?i"""
+
+
+def _select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
+    solutions = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    return solutions
+
+
+@lru_cache(maxsize=1)
+def _ontology_ntriples() -> bytes:
+    return ontology().serialize(format="nt", encoding="utf-8")
+
+
+def _load_fast(store: pyoxigraph.Store, data: Data, base: str | None) -> list[str]:
+    """Load ``data`` into the store: RDF files parsed by Oxigraph, the other formats by cilo."""
+    if isinstance(data, Graph):
+        store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        return []
+    paths = [data] if isinstance(data, str | Path) else list(data)
+    if not paths:
+        raise InputError("the data", "no input file given")
+    for path in paths:
+        fmt = format_for(path)
+        if fmt in _OXIGRAPH_FORMATS and Path(path).is_file():
+            try:
+                store.load(path=str(path), format=_OXIGRAPH_FORMATS[fmt], base_iri=Path(path).resolve().as_uri())
+                continue
+            except (SyntaxError, ValueError, OSError):
+                pass  # cilo's own reader says where and why, below
+        graph = load(path, base=base)
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return [str(p) for p in paths]
+
+
+def _to_oxigraph(node: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:
+    return pyoxigraph.BlankNode(str(node)) if isinstance(node, BNode) else pyoxigraph.NamedNode(str(node))
+
+
+def _neighbourhood(store: pyoxigraph.Store, nodes: set[Node]) -> Graph:
+    """The triples the text report needs about ``nodes``: theirs, their values' labels, their assignments'."""
+    graph = Graph()
+    agent = pyoxigraph.NamedNode(str(CILO.agent))
+    label_p = pyoxigraph.NamedNode(str(RDFS.label))
+
+    def add(subject: Any, predicate: Any = None) -> list[Any]:
+        found = []
+        for q in store.quads_for_pattern(subject, predicate, None):
+            graph.add((_from_oxigraph(q.subject), _from_oxigraph(q.predicate), _from_oxigraph(q.object)))  # type: ignore[arg-type]
+            found.append(q.object)
+        return found
+
+    for node in nodes:
+        if isinstance(node, Literal):
+            continue
+        o_node = _to_oxigraph(node)
+        for obj in add(o_node):
+            if not isinstance(obj, pyoxigraph.Literal):
+                add(obj, label_p)
+        for q in store.quads_for_pattern(None, agent, o_node):
+            graph.add((_from_oxigraph(q.subject), CILO.agent, node))  # type: ignore[arg-type]
+            add(q.subject, pyoxigraph.NamedNode(str(CILO.initiative)))
+    return graph
+
+
+def _report_graph(results: list[ValidationResult]) -> Graph:
+    """The sh:ValidationReport of ``results`` (for the Turtle form of the report)."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(r.is_violation for r in results))))
+    for r in results:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, r.severity))
+        graph.add((node, SH.focusNode, r.focus_node))
+        graph.add((node, SH.resultMessage, Literal(r.message)))
+        for prop, value in ((SH.resultPath, r.result_path), (SH.value, r.value), (SH.sourceShape, r.source_shape)):
+            if value is not None:
+                graph.add((node, prop, value))
+    return graph
 
 
 def _data_graph(data: Data, base: str | None = None) -> tuple[Graph, list[str]]:
