@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--format", choices=("text", "json", "turtle"), default="text", help="report format (default text)"
     )
+    v.add_argument(
+        "--engine",
+        choices=("fast", "pyshacl"),
+        default="fast",
+        help="fast: each constraint once over all focus nodes, on Oxigraph (default); pyshacl: the reference",
+    )
 
     c = sub.add_parser("convert", help="write a description in another format (the same graph)")
     c.add_argument("file", metavar="IN", help=f"a description ({_EXTENSIONS})")
@@ -117,7 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from cilo.validation import validate
 
-    report = validate(args.files, profile=args.profile, shapes=args.shapes, base=args.base)
+    report = validate(
+        args.files, profile=args.profile, shapes=args.shapes, base=args.base, engine=args.engine
+    )
     if args.format == "json":
         sys.stdout.write(report.to_json() + "\n")
     elif args.format == "turtle":

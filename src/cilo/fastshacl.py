@@ -5,14 +5,16 @@ Supported: targets (class, subjects of, objects of, node), property paths (predi
 inverse, alternative, zero/one-or-more, zero-or-one), ``sh:minCount``, ``sh:maxCount``,
 ``sh:class``, ``sh:datatype``, ``sh:or`` of ``sh:class`` shapes, and SHACL-SPARQL ``sh:select``
 constraints on node shapes, with ``sh:message``, ``sh:severity`` and ``sh:deactivated``. A shapes
-graph using anything else is :class:`Unsupported`, and :func:`cilo.validate` runs pySHACL instead.
+graph using anything else is :class:`UnsupportedError`, and :func:`cilo.validate` runs pySHACL instead.
 pySHACL stays the reference: the test suite proves both engines give the same results.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pyoxigraph
@@ -32,23 +34,27 @@ _SUPPORTED = {
 _SH_NS = str(SH)
 
 
-class Unsupported(Exception):
+class UnsupportedError(Exception):
     """The shapes use a SHACL feature this engine does not translate."""
 
 
 def validate(store: pyoxigraph.Store, shapes: Graph) -> list[ValidationResult]:
     """Every result of ``shapes`` on the data (and ontology) in ``store``."""
-    results: list[ValidationResult] = []
-    for query, make in _plan(shapes):
+    union = any(True for _ in store.named_graphs())  # N-Quads / TriG input: query all graphs
+
+    def run(plan: tuple[str, Any]) -> list[ValidationResult]:
+        query, make = plan
         try:
-            solutions = store.query(query, use_default_graph_as_union=True)
+            solutions = store.query(query, use_default_graph_as_union=union)
         except (SyntaxError, ValueError, OSError) as e:  # pragma: no cover - the shapes are checked
-            raise Unsupported(f"Oxigraph could not run a translated constraint: {e}") from None
+            raise UnsupportedError(f"Oxigraph could not run a translated constraint: {e}") from None
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
         names = [v.value for v in solutions.variables]
-        for solution in solutions:
-            results.append(make({n: _from_oxigraph(solution[n]) for n in names}))
-    return results
+        return [make({n: _from_oxigraph(s[n]) for n in names}) for s in solutions]
+
+    # Oxigraph runs queries outside the GIL: the constraints run side by side, one per core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return [result for found in pool.map(run, list(_plan(shapes))) for result in found]
 
 
 def _plan(shapes: Graph) -> Iterator[tuple[str, Any]]:
@@ -77,7 +83,7 @@ def _deactivated(shapes: Graph, shape: Node) -> bool:
 def _check_keys(shapes: Graph, shape: Node) -> None:
     for p in set(shapes.predicates(shape, None)):
         if str(p).startswith(_SH_NS) and p not in _SUPPORTED:
-            raise Unsupported(f"{p} on {shape}")
+            raise UnsupportedError(f"{p} on {shape}")
 
 
 def _targets(shapes: Graph, shape: Node) -> str:
@@ -95,7 +101,7 @@ def _targets(shapes: Graph, shape: Node) -> str:
 
 def _n3(term: Node) -> str:
     if not isinstance(term, URIRef | Literal):
-        raise Unsupported(f"a blank node where an IRI or literal was expected: {term!r}")
+        raise UnsupportedError(f"a blank node where an IRI or literal was expected: {term!r}")
     return term.n3()
 
 
@@ -116,16 +122,16 @@ def _path(shapes: Graph, path: Node) -> str:
     alternatives = shapes.value(path, SH.alternativePath)
     if alternatives is not None:
         return "(" + "|".join(_path(shapes, p) for p in Collection(shapes, alternatives)) + ")"
-    raise Unsupported(f"the path {path!r}")
+    raise UnsupportedError(f"the path {path!r}")
 
 
 def _property_shape(shapes: Graph, shape: Node, focus: str) -> Iterator[tuple[str, Any]]:
     _check_keys(shapes, shape)
     if (shape, SH.sparql, None) in shapes:
-        raise Unsupported(f"SPARQL constraints on the property shape {shape}")
+        raise UnsupportedError(f"SPARQL constraints on the property shape {shape}")
     message = shapes.value(shape, SH.message)
     if message is None:
-        raise Unsupported(f"the property shape {shape} has no sh:message (pySHACL writes its own)")
+        raise UnsupportedError(f"the property shape {shape} has no sh:message (pySHACL writes its own)")
     path_node = shapes.value(shape, SH.path)
     assert path_node is not None
     path = _path(shapes, path_node)
@@ -146,22 +152,25 @@ def _property_shape(shapes: Graph, shape: Node, focus: str) -> Iterator[tuple[st
     if count is not None:
         yield (
             f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(count)})",
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(str(count))})",
             make(None),
         )
     count = shapes.value(shape, SH.maxCount)
     if count is not None:
         yield (
             f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(count)})",
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(str(count))})",
             make(None),
         )
     classes = list(shapes.objects(shape, SH["class"]))
     for either in shapes.objects(shape, SH["or"]):
         members = list(Collection(shapes, either))
         options = [shapes.value(m, SH["class"]) for m in members]
-        if any(o is None or set(shapes.predicates(m, None)) - {SH["class"], RDF.type} for m, o in zip(members, options)):
-            raise Unsupported(f"sh:or other than of sh:class shapes on {shape}")
+        if any(
+            o is None or set(shapes.predicates(m, None)) - {SH["class"], RDF.type}
+            for m, o in zip(members, options, strict=True)
+        ):
+            raise UnsupportedError(f"sh:or other than of sh:class shapes on {shape}")
         classes.append(tuple(options))  # type: ignore[arg-type]
     for cls in classes:
         allowed = " ".join(_n3(c) for c in (cls if isinstance(cls, tuple) else (cls,)))
@@ -199,10 +208,10 @@ _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 def _sparql(shapes: Graph, shape: Node, constraint: Node, focus: str) -> tuple[str, Any]:
     select = shapes.value(constraint, SH.select)
     if select is None or _deactivated(shapes, constraint):
-        raise Unsupported(f"a SPARQL constraint without sh:select on {shape}")
+        raise UnsupportedError(f"a SPARQL constraint without sh:select on {shape}")
     text = _prefixes(shapes, constraint) + re.sub(r"\$this\b", "?this", str(select))
     if "$" in re.sub(r'"[^"]*"', "", text):
-        raise Unsupported(f"pre-bound variables other than $this in {shape}")
+        raise UnsupportedError(f"pre-bound variables other than $this in {shape}")
     at = _first_group(text) + 1
     query = text[:at] + f" {focus} " + text[at:]
     message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)

@@ -11,7 +11,6 @@ import difflib
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-
 from typing import Any
 
 import pyoxigraph
@@ -20,14 +19,14 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cilo.errors import InputError, ShapesError
 from cilo import fastshacl
-from cilo.loading import PathLike, format_for, load, parse_into
+from cilo.errors import InputError, ShapesError
+from cilo.loading import PathLike, load, parse_into
 from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from cilo.resources import DEFAULT_PROFILE, Traversable, base_shapes_files, profile_file
-from cilo.stores import _from_oxigraph
+from cilo.stores import _from_oxigraph, load_into, ontology_ntriples
 from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
@@ -96,7 +95,7 @@ def _no_initiative(sources: list[str]) -> InputError:
 def _fast_supported_cached(key: int, shapes: Graph) -> bool:
     try:
         list(fastshacl._plan(shapes))
-    except fastshacl.Unsupported:
+    except fastshacl.UnsupportedError:
         return False
     return True
 
@@ -105,18 +104,9 @@ def _fast_supported(shapes: Graph) -> bool:
     return _fast_supported_cached(id(shapes), shapes)
 
 
-#: Formats Oxigraph parses itself (much faster than rdflib); the others go through cilo's readers.
-_OXIGRAPH_FORMATS = {
-    "turtle": pyoxigraph.RdfFormat.TURTLE,
-    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
-    "nquads": pyoxigraph.RdfFormat.N_QUADS,
-    "trig": pyoxigraph.RdfFormat.TRIG,
-}
-
-
 def _validate_fast(data: Data, base: str | None, shapes: Graph, profile: str) -> ValidationReport:
     store = pyoxigraph.Store()
-    store.load(_ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
     sources = _load_fast(store, data, base)
     initiatives = {
         _from_oxigraph(s["i"]): str(s["l"].value) if s["l"] is not None else str(s["i"].value)
@@ -125,7 +115,9 @@ def _validate_fast(data: Data, base: str | None, shapes: Graph, profile: str) ->
     if not initiatives:
         raise _no_initiative(sources)
     results = [_with_suggestion(r, shapes) for r in fastshacl.validate(store, shapes)]
-    results.sort(key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.focus_node), str(r.value), r.message))
+    results.sort(
+        key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.focus_node), str(r.value), r.message)
+    )
     neighbourhood = _neighbourhood(store, {r.focus_node for r in results} - set(initiatives))
     return ValidationReport(
         results=results,
@@ -137,39 +129,26 @@ def _validate_fast(data: Data, base: str | None, shapes: Graph, profile: str) ->
 
 
 _INITIATIVES = """SELECT ?i (SAMPLE(?label) AS ?l) WHERE {
-    ?i a <https://w3id.org/cilo#Initiative> OPTIONAL { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+    ?i a <https://w3id.org/cilo#Initiative>
+    OPTIONAL { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?label }
 } GROUP BY ?i"""
 
 
 def _select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
-    solutions = store.query(query, use_default_graph_as_union=True)
+    solutions = store.query(query, use_default_graph_as_union=any(True for _ in store.named_graphs()))
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     return solutions
 
 
-@lru_cache(maxsize=1)
-def _ontology_ntriples() -> bytes:
-    return ontology().serialize(format="nt", encoding="utf-8")
-
-
 def _load_fast(store: pyoxigraph.Store, data: Data, base: str | None) -> list[str]:
-    """Load ``data`` into the store: RDF files parsed by Oxigraph, the other formats by cilo."""
+    """Load ``data`` into the store; the names of the files it came from."""
     if isinstance(data, Graph):
         store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
         return []
     paths = [data] if isinstance(data, str | Path) else list(data)
     if not paths:
         raise InputError("the data", "no input file given")
-    for path in paths:
-        fmt = format_for(path)
-        if fmt in _OXIGRAPH_FORMATS and Path(path).is_file():
-            try:
-                store.load(path=str(path), format=_OXIGRAPH_FORMATS[fmt], base_iri=Path(path).resolve().as_uri())
-                continue
-            except (SyntaxError, ValueError, OSError):
-                pass  # cilo's own reader says where and why, below
-        graph = load(path, base=base)
-        store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    load_into(store, paths, base=base)
     return [str(p) for p in paths]
 
 
@@ -217,7 +196,11 @@ def _report_graph(results: list[ValidationResult]) -> Graph:
         graph.add((node, SH.resultSeverity, r.severity))
         graph.add((node, SH.focusNode, r.focus_node))
         graph.add((node, SH.resultMessage, Literal(r.message)))
-        for prop, value in ((SH.resultPath, r.result_path), (SH.value, r.value), (SH.sourceShape, r.source_shape)):
+        for prop, value in (
+            (SH.resultPath, r.result_path),
+            (SH.value, r.value),
+            (SH.sourceShape, r.source_shape),
+        ):
             if value is not None:
                 graph.add((node, prop, value))
     return graph
