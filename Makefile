@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format clean examples
+.PHONY: demo test lint format clean examples bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ examples: $(STAMP)
 	  $(BIN)/cilo convert $$f --to ttl -o $${f%.yaml}.ttl && \
 	  $(BIN)/cilo convert $$f --to csv -o $${f%.yaml}.csv || exit 1; \
 	done
+
+# Validation, queries and loading at N = 100, 1,000, 10,000 synthetic initiatives (docs/benchmarks.md).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -60,7 +60,9 @@ def turtle(initiatives: list[dict[str, object]]) -> str:
         f"@prefix : <{BASE}> .",
         "",
     ]
-    lines += [f':foundation{k} a cilo:Organization ; rdfs:label "Foundation {k}" .' for k in range(FOUNDATIONS)]
+    lines += [
+        f':foundation{k} a cilo:Organization ; rdfs:label "Foundation {k}" .' for k in range(FOUNDATIONS)
+    ]
     for init in initiatives:
         ident = init["id"]
         lines.append(f':{ident} a cilo:Initiative ; rdfs:label "Initiative {ident}" .')
@@ -85,7 +87,8 @@ def yaml_text(initiatives: list[dict[str, object]]) -> str:
         ]
         if j == 0:
             actors += [
-                f"  - {{id: foundation{k}, type: Organization, label: Foundation {k}}}" for k in range(FOUNDATIONS)
+                f"  - {{id: foundation{k}, type: Organization, label: Foundation {k}}}"
+                for k in range(FOUNDATIONS)
             ]
         rows = []
         for k, (agent, role, function, level) in enumerate(init["assignments"]):  # type: ignore[arg-type]
@@ -101,7 +104,9 @@ def yaml_text(initiatives: list[dict[str, object]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("n", type=int)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/data"))
@@ -111,7 +116,8 @@ def main() -> None:
     (args.out / f"initiatives-{args.n}.ttl").write_text(turtle(initiatives), encoding="utf-8")
     (args.out / f"initiatives-{args.n}.yaml").write_text(yaml_text(initiatives), encoding="utf-8")
     (args.out / f"truth-{args.n}.json").write_text(json.dumps(truth, indent=0), encoding="utf-8")
-    print(f"{args.out}: {args.n} initiatives, {sum(map(len, truth.values()))} missing functions ({cilo.__version__})")
+    missing = sum(map(len, truth.values()))
+    print(f"{args.out}: {args.n} initiatives, {missing} missing functions (cilo {cilo.__version__})")
 
 
 if __name__ == "__main__":

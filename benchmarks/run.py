@@ -1,0 +1,178 @@
+"""Measure validation, queries and loading at several sizes and print a table (``make bench``).
+
+    python benchmarks/run.py [--sizes 100 1000 10000] [--runs 3] [--cap 120]
+
+For each N: generate N synthetic initiatives (``generate.py``), then time, in fresh subprocesses
+(median of ``--runs``, peak RSS of the process):
+- ``cilo validate`` end to end (parse, validate, JSON report) with the fast engine;
+- the reference: the same with ``--engine pyshacl``, skipped past ``--cap`` seconds (the cap is shown);
+- the floor: the ``missing-functions`` query alone on pyoxigraph (load + one query);
+- ``cilo store load`` of the file into a new embedded store;
+and, in this process, ``who-holds-role`` for one initiative (p50 of 50) in the embedded store and
+in memory, and all its rows from the embedded store. Every engine's missing functions are checked
+against the generator's ground truth; a mismatch fails the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+FLOOR = """
+import sys, time, pyoxigraph as o
+from cilo.stores import ontology_ntriples
+from cilo.catalogue import get
+t = time.perf_counter()
+s = o.Store(); s.load(ontology_ntriples(), format=o.RdfFormat.N_TRIPLES)
+s.load(path=sys.argv[1], format=o.RdfFormat.TURTLE)
+rows = [(r["initiative"].value, r["function"].value) for r in s.query(get("missing-functions").text)]
+print(time.perf_counter() - t, len(rows))
+import json; json.dump(rows, open(sys.argv[2], "w"))
+"""
+
+
+def timed(
+    cmd: list[str], timeout: float | None = None, stdout: Path | None = None
+) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MB, exit code) of one subprocess, its standard output to ``stdout``."""
+    start = time.perf_counter()
+    out = stdout.open("wb") if stdout else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+    deadline = None if timeout is None else start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            elapsed = time.perf_counter() - start
+            if stdout:
+                out.close()  # type: ignore[union-attr]
+            return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+        if deadline is not None and time.perf_counter() > deadline:
+            proc.kill()
+            proc.wait()
+            if stdout:
+                out.close()  # type: ignore[union-attr]
+            return float("inf"), 0.0, -9
+        time.sleep(0.01)
+
+
+def median_of(
+    cmd: list[str], runs: int, timeout: float | None = None, stdout: Path | None = None
+) -> tuple[float, float]:
+    measured = [timed(cmd, timeout, stdout) for _ in range(runs)]
+    for _seconds, _rss, code in measured:
+        if code not in (0, 1, -9):
+            raise SystemExit(f"failed ({code}): {' '.join(cmd)}")
+    return statistics.median(m[0] for m in measured), max(m[1] for m in measured)
+
+
+def missing_from_report(path: Path) -> dict[str, list[str]]:
+    report = json.loads(path.read_text())
+    found: dict[str, set[str]] = {}
+    for r in report["results"]:
+        if r["severity"].endswith("Violation") and r["source_shape"].endswith("FunctionsProfile"):
+            found.setdefault(r["focus_node"], set()).add(r["value"])
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def check(name: str, got: dict[str, list[str]], truth: dict[str, list[str]]) -> None:
+    want = {k: v for k, v in truth.items() if v}
+    if got != want:
+        raise SystemExit(f"{name}: the missing functions differ from the ground truth")
+
+
+def bench(n: int, runs: int, cap: float, work: Path) -> dict[str, object]:
+    import cilo
+    from cilo.stores import MemoryStore, OxigraphStore
+
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), str(n), "--out", str(work)],
+        check=True,
+        capture_output=True,
+    )
+    data, truth = work / f"initiatives-{n}.ttl", json.loads((work / f"truth-{n}.json").read_text())
+    row: dict[str, object] = {"n": n}
+    report = work / f"report-{n}.json"
+    validate = [str(BIN / "cilo"), "validate", str(data), "--format", "json"]
+    row["fast"], row["fast_rss"] = median_of(validate, runs, stdout=report)
+    check("fast engine", missing_from_report(report), truth)
+    slow, slow_rss = median_of([*validate, "--engine", "pyshacl"], 1, cap, stdout=report)
+    row["pyshacl"], row["pyshacl_rss"] = slow, slow_rss
+    if slow != float("inf"):
+        check("pySHACL", missing_from_report(report), truth)
+    out = work / f"floor-{n}.json"
+    row["floor"], row["floor_rss"] = median_of([sys.executable, "-c", FLOOR, str(data), str(out)], runs)
+    floor: dict[str, list[str]] = {}
+    for initiative, function in json.loads(out.read_text()):
+        floor.setdefault(initiative, []).append(function)
+    check("SPARQL floor", {k: sorted(v) for k, v in floor.items()}, truth)
+    loads = []
+    for k in range(runs):
+        target = work / f"store-{n}-{k}"
+        loads.append(timed([str(BIN / "cilo"), "store", "load", str(target), str(data)])[0])
+    row["store_load"] = statistics.median(loads)
+    store = OxigraphStore(work / f"store-{n}-0", read_only=True)
+    memory = MemoryStore(data)
+    picks = [f"https://example.org/bench/i{random.Random(k).randrange(n)}" for k in range(50)]
+    for name, where in (("lookup_store", store), ("lookup_memory", memory)):
+        times = []
+        for iri in picks:
+            start = time.perf_counter()
+            cilo.query("who-holds-role", where, initiative=iri)
+            times.append(time.perf_counter() - start)
+        row[name] = statistics.median(times)
+    start = time.perf_counter()
+    row["all_rows"] = len(cilo.query("who-holds-role", store))
+    row["all_rows_s"] = time.perf_counter() - start
+    return row
+
+
+def table(rows: list[dict[str, object]], cap: float) -> str:
+    def s(x: object) -> str:
+        return f"> {cap:.0f} s (cap)" if x == float("inf") else f"{float(x):.2f} s"  # type: ignore[arg-type]
+
+    def ms(x: object) -> str:
+        return f"{float(x) * 1000:.2f} ms"  # type: ignore[arg-type]
+
+    lines = [
+        "| N | validate (fast) | peak RSS | pySHACL | pySHACL / fast | SPARQL floor | fast / floor | store load "
+        "| who-holds-role p50, store | p50, memory | all rows (store) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ratio = "—" if r["pyshacl"] == float("inf") else f"{float(r['pyshacl']) / float(r['fast']):.0f}×"  # type: ignore[arg-type]
+        lines.append(
+            f"| {r['n']:,} | {s(r['fast'])} | {float(r['fast_rss']):.0f} MB | {s(r['pyshacl'])} | {ratio} "  # type: ignore[arg-type]
+            f"| {s(r['floor'])} | {float(r['fast']) / float(r['floor']):.1f}× | {s(r['store_load'])} "  # type: ignore[arg-type]
+            f"| {ms(r['lookup_store'])} | {ms(r['lookup_memory'])} | {r['all_rows']:,} in {s(r['all_rows_s'])} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--cap", type=float, default=120.0, help="seconds before the pySHACL reference is skipped"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [bench(n, args.runs, args.cap, Path(tmp)) for n in args.sizes]
+    print(f"cores: {os.cpu_count()}; every engine found exactly the generator's missing functions\n")
+    print(table(rows, args.cap))
+
+
+if __name__ == "__main__":
+    main()
