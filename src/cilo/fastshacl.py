@@ -148,20 +148,18 @@ def _property_shape(shapes: Graph, shape: Node, focus: str) -> Iterator[tuple[st
 
         return build
 
-    count = shapes.value(shape, SH.minCount)
-    if count is not None:
-        yield (
-            f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(str(count))})",
-            make(None),
-        )
-    count = shapes.value(shape, SH.maxCount)
-    if count is not None:
-        yield (
-            f"SELECT ?this WHERE {{ {focus} ?this {path} ?v }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(str(count))})",
-            make(None),
-        )
+    # minCount counts over every focus node (OPTIONAL), maxCount only over those with values
+    for key, values, compare in (
+        (SH.minCount, f"OPTIONAL {{ ?this {path} ?v }}", "<"),
+        (SH.maxCount, f"?this {path} ?v", ">"),
+    ):
+        count = shapes.value(shape, key)
+        if count is not None:
+            yield (
+                f"SELECT ?this WHERE {{ {focus} {values} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {compare} {int(str(count))})",
+                make(None),
+            )
     classes = list(shapes.objects(shape, SH["class"]))
     for either in shapes.objects(shape, SH["or"]):
         members = list(Collection(shapes, either))
