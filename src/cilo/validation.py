@@ -92,16 +92,13 @@ def _no_initiative(sources: list[str]) -> InputError:
 
 
 @lru_cache(maxsize=8)
-def _fast_supported_cached(key: int, shapes: Graph) -> bool:
+def _fast_supported(shapes: Graph) -> bool:
+    """Whether the fast engine translates every constraint of ``shapes`` (cached per shapes graph)."""
     try:
         list(fastshacl._plan(shapes))
     except fastshacl.UnsupportedError:
         return False
     return True
-
-
-def _fast_supported(shapes: Graph) -> bool:
-    return _fast_supported_cached(id(shapes), shapes)
 
 
 def _validate_fast(data: Data, base: str | None, shapes: Graph, profile: str) -> ValidationReport:
