@@ -11,7 +11,7 @@ from rdflib.namespace import SH
 
 import cilo
 from cilo import CILO, InputError, ShapesError
-from tests.conftest import ACCEPTANCE, INPUT, SHAPE_FIXTURES, assert_query_agrees_with_validation
+from tests.conftest import ACCEPTANCE, FIXTURES, INPUT, SHAPE_FIXTURES, assert_query_agrees_with_validation
 
 CILOSH = "https://w3id.org/cilo/shapes#"
 EX = "https://example.org/fixture/"
@@ -256,3 +256,12 @@ def test_text_report_says_no_issues_found_when_clean() -> None:
 def test_no_initiative_is_an_input_error() -> None:
     with pytest.raises(InputError, match="no cilo:Initiative found"):
         cilo.validate(INPUT / "no-initiative.ttl")
+
+
+def test_shapes_the_fast_engine_does_not_translate_run_on_pyshacl() -> None:
+    from cilo.validation import _fast_supported, _shapes
+
+    own = FIXTURES / "engines" / "pattern-shapes.ttl"
+    assert not _fast_supported(_shapes("nine-functions", str(own))[0])
+    report = cilo.validate(ACCEPTANCE / "complete.ttl", shapes=own)
+    assert [r.message for r in report.violations] == ["An initiative label starts with 'Regional'."]
