@@ -24,7 +24,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from cilo.report import ValidationResult
-from cilo.stores import _first_group, _from_oxigraph
+from cilo.stores import first_group, from_oxigraph, has_named_graphs
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _SUPPORTED = {
@@ -40,7 +40,7 @@ class UnsupportedError(Exception):
 
 def validate(store: pyoxigraph.Store, shapes: Graph) -> list[ValidationResult]:
     """Every result of ``shapes`` on the data (and ontology) in ``store``."""
-    union = any(True for _ in store.named_graphs())  # N-Quads / TriG input: query all graphs
+    union = has_named_graphs(store)
 
     def run(plan: tuple[str, Any]) -> list[ValidationResult]:
         query, make = plan
@@ -50,7 +50,7 @@ def validate(store: pyoxigraph.Store, shapes: Graph) -> list[ValidationResult]:
             raise UnsupportedError(f"Oxigraph could not run a translated constraint: {e}") from None
         assert isinstance(solutions, pyoxigraph.QuerySolutions)
         names = [v.value for v in solutions.variables]
-        return [make({n: _from_oxigraph(s[n]) for n in names}) for s in solutions]
+        return [make({n: from_oxigraph(s[n]) for n in names}) for s in solutions]
 
     # Oxigraph runs queries outside the GIL: the constraints run side by side, one per core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -210,7 +210,7 @@ def _sparql(shapes: Graph, shape: Node, constraint: Node, focus: str) -> tuple[s
     text = _prefixes(shapes, constraint) + re.sub(r"\$this\b", "?this", str(select))
     if "$" in re.sub(r'"[^"]*"', "", text):
         raise UnsupportedError(f"pre-bound variables other than $this in {shape}")
-    at = _first_group(text) + 1
+    at = first_group(text) + 1
     query = text[:at] + f" {focus} " + text[at:]
     message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
     severity = _severity(shapes, shape)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
+import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query as PreparedQuery
@@ -75,8 +76,6 @@ class OxigraphStore:
     """An embedded, persistent Oxigraph store in a folder: data and ontology in its default graph."""
 
     def __init__(self, path: PathLike, *, read_only: bool = False) -> None:
-        import pyoxigraph
-
         self.path = Path(path)
         try:
             if read_only:
@@ -90,8 +89,6 @@ class OxigraphStore:
 
     def load(self, paths: Iterable[PathLike], *, base: str | None = None) -> int:
         """Add the files (any format) and the ontology, all or nothing; returns the triples added."""
-        import pyoxigraph
-
         paths = list(paths)
         before = len(self._store)
         if before == 0 and all(format_for(p) in _OXIGRAPH_FORMATS for p in paths):
@@ -99,8 +96,7 @@ class OxigraphStore:
             # transactional); on any error the store is emptied again and the careful path runs.
             try:
                 for path in paths:
-                    fmt = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[format_for(path)])
-                    self._store.bulk_load(path=str(path), format=fmt, base_iri=Path(path).resolve().as_uri())
+                    _native_load(self._store.bulk_load, path)
                 self._store.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
                 self._store.flush()
                 return len(self._store)
@@ -118,15 +114,14 @@ class OxigraphStore:
         return len(self._store) - before
 
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
-        import pyoxigraph
-
         prepared(query.text, query.source or query.name)
         try:
-            union = any(True for _ in self._store.named_graphs())  # from N-Quads or TriG files
-            solutions = self._store.query(with_values(query.text, bindings), use_default_graph_as_union=union)
+            solutions = self._store.query(
+                with_values(query.text, bindings), use_default_graph_as_union=has_named_graphs(self._store)
+            )
             assert isinstance(solutions, pyoxigraph.QuerySolutions)  # prepared() accepted only SELECT
             variables = tuple(v.value for v in solutions.variables)
-            rows = tuple({v: _from_oxigraph(s[v]) for v in variables} for s in solutions)
+            rows = tuple({v: from_oxigraph(s[v]) for v in variables} for s in solutions)
         except (SyntaxError, OSError, ValueError) as e:
             raise QueryError(f"{query.name}: the query failed in Oxigraph: {e}") from None
         return Results(variables, rows)
@@ -195,22 +190,28 @@ def ontology_ntriples() -> bytes:
 def load_into(store: Any, paths: list[PathLike], *, base: str | None = None) -> None:
     """Parse ``paths`` into a pyoxigraph store: Turtle, N-Triples, N-Quads and TriG by Oxigraph, the rest
     (and any file Oxigraph rejects, so the error names the line the way cilo does) by cilo's readers."""
-    import pyoxigraph
-
     for path in paths:
         fmt = format_for(path)
         if fmt in _OXIGRAPH_FORMATS and Path(path).is_file():
             try:
-                store.load(
-                    path=str(path),
-                    format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt]),
-                    base_iri=Path(path).resolve().as_uri(),
-                )
+                _native_load(store.load, path)
                 continue
             except (SyntaxError, ValueError, OSError):
                 pass
         graph = load(path, base=base)
         store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def _native_load(method: Any, path: PathLike) -> None:
+    """Parse ``path`` with Oxigraph's own parser through ``method`` (a store's load or bulk_load)."""
+    fmt = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[format_for(path)])
+    method(path=str(path), format=fmt, base_iri=Path(path).resolve().as_uri())
+
+
+def has_named_graphs(store: Any) -> bool:
+    """Whether a pyoxigraph store holds named graphs (from N-Quads or TriG files): then queries read
+    the union of all graphs, so every format is queried alike."""
+    return any(True for _ in store.named_graphs())
 
 
 def with_values(text: str, bindings: dict[str, Node]) -> str:
@@ -219,7 +220,7 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
         return text
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(_n3(term) for term in bindings.values())
-    at = _first_group(text) + 1
+    at = first_group(text) + 1
     return f"{text[:at]}\n    VALUES ({names}) {{ ({values}) }}\n{text[at:]}"
 
 
@@ -229,7 +230,7 @@ def _n3(term: Node) -> str:
     return term.n3()
 
 
-def _first_group(text: str) -> int:
+def first_group(text: str) -> int:
     """The index of the first ``{`` that is not in a comment, a string or an IRI."""
     i, n = 0, len(text)
     while i < n:
@@ -260,9 +261,7 @@ def _plain(term: Any) -> Node | None:
     return term if isinstance(term, URIRef | BNode) else None
 
 
-def _from_oxigraph(term: Any) -> Node | None:
-    import pyoxigraph
-
+def from_oxigraph(term: Any) -> Node | None:
     if term is None:
         return None
     if isinstance(term, pyoxigraph.NamedNode):
@@ -274,4 +273,15 @@ def _from_oxigraph(term: Any) -> Node | None:
     raise QueryError(f"cannot represent the result term {term!r}")  # pragma: no cover - RDF-star only
 
 
-__all__ = ["Endpoint", "MemoryStore", "OxigraphStore", "Row", "Store", "with_values"]
+__all__ = [
+    "Endpoint",
+    "MemoryStore",
+    "OxigraphStore",
+    "Row",
+    "Store",
+    "first_group",
+    "from_oxigraph",
+    "has_named_graphs",
+    "load_into",
+    "with_values",
+]

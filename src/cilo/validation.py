@@ -26,7 +26,7 @@ from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from cilo.resources import DEFAULT_PROFILE, Traversable, base_shapes_files, profile_file
-from cilo.stores import _from_oxigraph, load_into, ontology_ntriples
+from cilo.stores import from_oxigraph, has_named_graphs, load_into, ontology_ntriples
 from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
@@ -106,7 +106,7 @@ def _validate_fast(data: Data, base: str | None, shapes: Graph, profile: str) ->
     store.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
     sources = _load_fast(store, data, base)
     initiatives = {
-        _from_oxigraph(s["i"]): str(s["l"].value) if s["l"] is not None else str(s["i"].value)
+        from_oxigraph(s["i"]): str(s["l"].value) if s["l"] is not None else str(s["i"].value)
         for s in _select(store, _INITIATIVES)
     }
     if not initiatives:
@@ -132,7 +132,7 @@ _INITIATIVES = """SELECT ?i (SAMPLE(?label) AS ?l) WHERE {
 
 
 def _select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
-    solutions = store.query(query, use_default_graph_as_union=any(True for _ in store.named_graphs()))
+    solutions = store.query(query, use_default_graph_as_union=has_named_graphs(store))
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     return solutions
 
@@ -142,9 +142,7 @@ def _load_fast(store: pyoxigraph.Store, data: Data, base: str | None) -> list[st
     if isinstance(data, Graph):
         store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
         return []
-    paths = [data] if isinstance(data, str | Path) else list(data)
-    if not paths:
-        raise InputError("the data", "no input file given")
+    paths = _paths(data)
     load_into(store, paths, base=base)
     return [str(p) for p in paths]
 
@@ -162,7 +160,7 @@ def _neighbourhood(store: pyoxigraph.Store, nodes: set[Node]) -> Graph:
     def add(subject: Any, predicate: Any = None) -> list[Any]:
         found = []
         for q in store.quads_for_pattern(subject, predicate, None):
-            graph.add((_from_oxigraph(q.subject), _from_oxigraph(q.predicate), _from_oxigraph(q.object)))  # type: ignore[arg-type]
+            graph.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))  # type: ignore[arg-type]
             found.append(q.object)
         return found
 
@@ -174,7 +172,7 @@ def _neighbourhood(store: pyoxigraph.Store, nodes: set[Node]) -> Graph:
             if not isinstance(obj, pyoxigraph.Literal):
                 add(obj, label_p)
         for q in store.quads_for_pattern(None, agent, o_node):
-            graph.add((_from_oxigraph(q.subject), CILO.agent, node))  # type: ignore[arg-type]
+            graph.add((from_oxigraph(q.subject), CILO.agent, node))  # type: ignore[arg-type]
             add(q.subject, pyoxigraph.NamedNode(str(CILO.initiative)))
     return graph
 
@@ -209,10 +207,16 @@ def _data_graph(data: Data, base: str | None = None) -> tuple[Graph, list[str]]:
         copy = Graph()
         copy += data
         return copy, []
+    paths = _paths(data)
+    return load(paths, base=base), [str(p) for p in paths]
+
+
+def _paths(data: PathLike | Iterable[PathLike]) -> list[PathLike]:
+    """One path or several, as a list; an error when there is none."""
     paths = [data] if isinstance(data, str | Path) else list(data)
     if not paths:
         raise InputError("the data", "no input file given")
-    return load(paths, base=base), [str(p) for p in paths]
+    return paths
 
 
 @lru_cache(maxsize=8)

@@ -53,7 +53,7 @@ from cilo.context import (
     term_definitions,
 )
 from cilo.errors import CiloError, InputError
-from cilo.formats import yamltree
+from cilo.formats import decode, yamltree
 from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.vocabulary import defined_terms, local_name, resolve, short_names, suggestion
@@ -73,7 +73,7 @@ def read(data: bytes, source: str, *, syntax: Syntax = "yaml", base: str | None 
 
     ``source`` names the file in errors; ``base`` is the base IRI used where a document sets none.
     """
-    text = _decode(data, source)
+    text = decode(data, source)
     docs = _json_documents(text, source) if syntax == "json" else yamltree.documents(text, source)
     declared: dict[str, int | None] = {}
     graph = Graph()
@@ -84,14 +84,6 @@ def read(data: bytes, source: str, *, syntax: Syntax = "yaml", base: str | None 
             graph.bind("", doc_base)  # so Turtle writes :soite for <base/soite>
     _bind_prefixes(graph)
     return graph
-
-
-def _decode(data: bytes, source: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise InputError(source, "the file is not valid UTF-8 text", line=line) from None
 
 
 def _json_documents(text: str, source: str) -> list[yamltree.Document]:

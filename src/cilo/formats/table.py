@@ -21,6 +21,7 @@ from rdflib.term import Node
 from cilo.builder import ORG, TIME, Description, parse_date
 from cilo.context import DEFAULT_BASE, compact_iri
 from cilo.errors import InputError
+from cilo.formats import decode
 from cilo.namespace import CILO
 from cilo.vocabulary import resolve, suggestion
 
@@ -34,12 +35,7 @@ _LEVEL_SEPARATOR = ";"
 
 def read(data: bytes, source: str, *, base: str | None = None) -> Graph:
     """Parse a CSV table of assignments into a new Graph; errors name the line and the column."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            source, "the file is not valid UTF-8 text", line=data[: e.start].count(b"\n") + 1
-        ) from None
+    text = decode(data, source)
     description = Description(base or DEFAULT_BASE)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
