@@ -1,8 +1,9 @@
-"""Validate initiative descriptions against the cilo SHACL shapes, with pySHACL as the engine.
+"""Validate initiative descriptions against the cilo SHACL shapes, on the fast engine or pySHACL.
 
 The data is validated together with the ontology (so that role -> function facts from Table 3 are
-seen), in a new graph: the caller's graph is never modified. Ontology and shapes are parsed once per
-process.
+seen), in a new graph or store: the caller's graph is never modified. Ontology and shapes are parsed
+once per process. ``fastshacl`` runs each constraint once over all focus nodes on Oxigraph;
+``pyshaclengine`` is the reference.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph
-import pyshacl
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cilo import fastshacl
+from cilo import fastshacl, pyshaclengine
 from cilo.errors import InputError, ShapesError
-from cilo.loading import PathLike, load, parse_into
+from cilo.loading import PathLike, parse_into
 from cilo.namespace import CILO
 from cilo.ontology import ontology
+from cilo.pyshaclengine import PreparedGraph
 from cilo.report import SEVERITY_ORDER, ValidationReport, ValidationResult
 from cilo.resources import DEFAULT_PROFILE, Traversable, base_shapes_files, profile_file
 from cilo.stores import from_oxigraph, has_named_graphs, load_into, ontology_ntriples
@@ -64,15 +65,7 @@ def validate(
     if not initiatives:
         raise _no_initiative(sources)
     graph += ontology()
-    _conforms, results_graph, _text = pyshacl.validate(
-        graph,
-        shacl_graph=shapes_graph,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=True,
-    )
-    assert isinstance(results_graph, Graph)
+    results_graph = pyshaclengine.run(graph, shapes_graph)
     results = [_with_suggestion(r, shapes_graph) for r in _results(results_graph)]
     return ValidationReport(
         results=results,
@@ -201,14 +194,16 @@ def _report_graph(results: list[ValidationResult]) -> Graph:
     return graph
 
 
-def _data_graph(data: Data, base: str | None = None) -> tuple[Graph, list[str]]:
+def _data_graph(data: Data, base: str | None = None) -> tuple[PreparedGraph, list[str]]:
     """A new graph holding ``data``, and the names of the files it came from."""
+    graph = PreparedGraph()
     if isinstance(data, Graph):
-        copy = Graph()
-        copy += data
-        return copy, []
+        graph += data
+        return graph, []
     paths = _paths(data)
-    return load(paths, base=base), [str(p) for p in paths]
+    for path in paths:
+        parse_into(graph, path, base=base)
+    return graph, [str(p) for p in paths]
 
 
 def _paths(data: PathLike | Iterable[PathLike]) -> list[PathLike]:
