@@ -76,6 +76,22 @@ def _plan(shapes: Graph) -> Iterator[tuple[str, Any]]:
     return iter(plans)
 
 
+def _count_query(focus: str, path: str, key: URIRef, count: int) -> str:
+    """The focus nodes with fewer than ``count`` distinct values (``sh:minCount``) or more
+    (``sh:maxCount``). The common counts get forms Oxigraph runs about twice as fast as a
+    GROUP BY: minCount 1 as OPTIONAL + !BOUND, maxCount 1 as two different values."""
+    if key == SH.minCount and count == 1:
+        return f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?v }} FILTER (!BOUND(?v)) }}"
+    if key == SH.maxCount and count == 1:
+        return f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?v, ?w . FILTER (!sameTerm(?v, ?w)) }}"
+    if key == SH.minCount:  # counts over every focus node, those without values too
+        values, compare = f"OPTIONAL {{ ?this {path} ?v }}", "<"
+    else:
+        values, compare = f"?this {path} ?v", ">"
+    having = f"HAVING (COUNT(DISTINCT ?v) {compare} {count})"
+    return f"SELECT ?this WHERE {{ {focus} {values} }} GROUP BY ?this {having}"
+
+
 def _deactivated(shapes: Graph, shape: Node) -> bool:
     return shapes.value(shape, SH.deactivated) == Literal(True)
 
@@ -148,18 +164,10 @@ def _property_shape(shapes: Graph, shape: Node, focus: str) -> Iterator[tuple[st
 
         return build
 
-    # minCount counts over every focus node (OPTIONAL), maxCount only over those with values
-    for key, values, compare in (
-        (SH.minCount, f"OPTIONAL {{ ?this {path} ?v }}", "<"),
-        (SH.maxCount, f"?this {path} ?v", ">"),
-    ):
+    for key in (SH.minCount, SH.maxCount):
         count = shapes.value(shape, key)
         if count is not None:
-            yield (
-                f"SELECT ?this WHERE {{ {focus} {values} }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {compare} {int(str(count))})",
-                make(None),
-            )
+            yield _count_query(focus, path, key, int(str(count))), make(None)
     classes = list(shapes.objects(shape, SH["class"]))
     for either in shapes.objects(shape, SH["or"]):
         members = list(Collection(shapes, either))

@@ -121,7 +121,7 @@ class OxigraphStore:
             )
             assert isinstance(solutions, pyoxigraph.QuerySolutions)  # prepared() accepted only SELECT
             variables = tuple(v.value for v in solutions.variables)
-            rows = tuple({v: from_oxigraph(s[v]) for v in variables} for s in solutions)
+            rows = _rows(solutions, variables)
         except (SyntaxError, OSError, ValueError) as e:
             raise QueryError(f"{query.name}: the query failed in Oxigraph: {e}") from None
         return Results(variables, rows)
@@ -259,6 +259,26 @@ def _plain(term: Any) -> Node | None:
     if isinstance(term, Literal):
         return plain_literal(str(term), term.language, None if term.datatype is None else str(term.datatype))
     return term if isinstance(term, URIRef | BNode) else None
+
+
+def _rows(solutions: pyoxigraph.QuerySolutions, variables: tuple[str, ...]) -> tuple[Row, ...]:
+    """The solutions as rows of rdflib terms, each distinct term converted once (labels, roles and
+    levels repeat on every row)."""
+    seen: dict[Any, Node | None] = {None: None}
+    rows = []
+    for solution in solutions:
+        row = {}
+        for v in variables:
+            term = solution[v]
+            node = seen.get(term, _MISSING)
+            if node is _MISSING:
+                node = seen[term] = from_oxigraph(term)
+            row[v] = node
+        rows.append(row)
+    return tuple(rows)
+
+
+_MISSING: Any = object()
 
 
 def from_oxigraph(term: Any) -> Node | None:
