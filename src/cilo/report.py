@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -48,13 +48,21 @@ class ValidationReport:
     """What :func:`cilo.validate` found: ``conforms`` is True when there is no Violation."""
 
     results: list[ValidationResult]
-    graph: Graph
     profile: str
     #: Initiative IRI -> its label (or the IRI when it has none), for every initiative validated.
     initiatives: dict[Node, str] = field(default_factory=dict)
     #: Focus node that is not an initiative (an assignment, an actor) -> a short description and
     #: the initiatives it belongs to, so that text reports can group results per initiative.
     context: dict[Node, tuple[str, tuple[Node, ...]]] = field(default_factory=dict)
+    #: The engine's own sh:ValidationReport graph, if it made one; else built from the results on use.
+    shacl_graph: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """The report as a SHACL ``sh:ValidationReport`` graph."""
+        if self.shacl_graph is None:
+            self.shacl_graph = _report_graph(self.results)
+        return self.shacl_graph
 
     @property
     def conforms(self) -> bool:
@@ -150,3 +158,27 @@ def _text(node: Node | None) -> str | None:
 
 def _is_function(node: Node) -> bool:
     return node in functions()
+
+
+def _report_graph(results: list[ValidationResult]) -> Graph:
+    """The sh:ValidationReport of ``results``."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(r.is_violation for r in results))))
+    for r in results:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, r.severity))
+        graph.add((node, SH.focusNode, r.focus_node))
+        graph.add((node, SH.resultMessage, Literal(r.message)))
+        for prop, value in (
+            (SH.resultPath, r.result_path),
+            (SH.value, r.value),
+            (SH.sourceShape, r.source_shape),
+        ):
+            if value is not None:
+                graph.add((node, prop, value))
+    return graph

@@ -69,7 +69,7 @@ def validate(
     results = [_with_suggestion(r, shapes_graph) for r in _results(results_graph)]
     return ValidationReport(
         results=results,
-        graph=results_graph,
+        shacl_graph=results_graph,
         profile=profile_name,
         initiatives={i: label(i, graph) for i in initiatives},
         context=_context(graph, results, set(initiatives)),
@@ -111,7 +111,6 @@ def _validate_fast(data: Data, base: str | None, shapes: Graph, profile: str) ->
     neighbourhood = _neighbourhood(store, {r.focus_node for r in results} - set(initiatives))
     return ValidationReport(
         results=results,
-        graph=_report_graph(results),
         profile=profile,
         initiatives=dict(sorted(initiatives.items(), key=lambda kv: str(kv[0]))),  # type: ignore[arg-type]
         context=_context(neighbourhood, results, set(initiatives)),  # type: ignore[arg-type]
@@ -167,30 +166,6 @@ def _neighbourhood(store: pyoxigraph.Store, nodes: set[Node]) -> Graph:
         for q in store.quads_for_pattern(None, agent, o_node):
             graph.add((from_oxigraph(q.subject), CILO.agent, node))  # type: ignore[arg-type]
             add(q.subject, pyoxigraph.NamedNode(str(CILO.initiative)))
-    return graph
-
-
-def _report_graph(results: list[ValidationResult]) -> Graph:
-    """The sh:ValidationReport of ``results`` (for the Turtle form of the report)."""
-    graph = Graph()
-    graph.bind("sh", SH)
-    report = BNode()
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(not any(r.is_violation for r in results))))
-    for r in results:
-        node = BNode()
-        graph.add((report, SH.result, node))
-        graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.resultSeverity, r.severity))
-        graph.add((node, SH.focusNode, r.focus_node))
-        graph.add((node, SH.resultMessage, Literal(r.message)))
-        for prop, value in (
-            (SH.resultPath, r.result_path),
-            (SH.value, r.value),
-            (SH.sourceShape, r.source_shape),
-        ):
-            if value is not None:
-                graph.add((node, prop, value))
     return graph
 
 
