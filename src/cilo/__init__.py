@@ -5,7 +5,7 @@
 >>> report.conforms, report.missing_functions()        # doctest: +SKIP
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from cilo.builder import Description
 from cilo.catalogue import Query, QueryError
@@ -21,10 +21,23 @@ from cilo.stores import Endpoint, MemoryStore, OxigraphStore
 from cilo.validation import validate
 from cilo.writing import dump, dumps
 
-try:
-    __version__ = version("cilo")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0+unknown"
+__version__: str
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__`` from the package metadata, read on first use (importlib.metadata is slow to
+    import, and every ``cilo`` command would pay for it)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'cilo' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("cilo")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        value = "0+unknown"
+    globals()["__version__"] = value
+    return value
+
 
 __all__ = [
     "CILO",

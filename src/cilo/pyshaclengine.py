@@ -9,16 +9,18 @@ so the same constraint runs with the same algebra and the same bindings, 10-30 t
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyshacl
 from rdflib import Graph
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
 
 
 @lru_cache(maxsize=512)
 def _prepared(text: str) -> Query:
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 
@@ -44,6 +46,8 @@ class PreparedGraph(Graph):
 
 def run(data: PreparedGraph, shapes: Graph) -> Graph:
     """Validate ``data`` (modified in place: pass a copy) against ``shapes``; the results graph."""
+    import pyshacl  # only the reference engine needs it: every other command starts sooner
+
     _conforms, results, _text = pyshacl.validate(
         data,
         shacl_graph=shapes,

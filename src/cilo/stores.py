@@ -14,18 +14,19 @@ import urllib.request
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 from rdflib.term import Node
 
 from cilo.catalogue import Query, QueryError
 from cilo.loading import PathLike, format_for, load
 from cilo.ontology import ontology
 from cilo.results import Results, Row, plain_literal, term_from_json
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 #: The largest endpoint answer cilo reads, in bytes.
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
@@ -40,6 +41,8 @@ class Store(Protocol):
 @lru_cache(maxsize=256)
 def prepared(text: str, source: str) -> PreparedQuery:
     """The query parsed by rdflib (once per text): its syntax check, with line and column."""
+    from rdflib.plugins.sparql import prepareQuery  # 0.1 s to import: only when a query runs
+
     try:
         parsed = prepareQuery(text)
     except Exception as e:  # pyparsing's ParseException, or rdflib's unknown-prefix Exception

@@ -34,7 +34,6 @@ from functools import cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from pyld import jsonld
 from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.term import Node
@@ -100,6 +99,8 @@ def _json_documents(text: str, source: str) -> list[yamltree.Document]:
 
 
 def _to_rdf(document: Any, base: str, source: str) -> Graph:
+    from pyld import jsonld  # imported on use: most commands never read or write JSON-LD
+
     options = {
         "base": base,
         "expandContext": context_document(),
@@ -375,6 +376,8 @@ def _common_base(graph: Graph) -> str:
 
 
 def _documents(graph: Graph, base: str, syntax: Syntax) -> list[dict[str, Any]]:
+    from pyld import jsonld  # imported on use: most commands never read or write JSON-LD
+
     ctx = context()
     expanded = jsonld.from_rdf(graph.serialize(format="nt"), {"format": "application/n-quads"})
     options = {"base": base, "documentLoader": document_loader, "omitGraph": False, "omitDefault": True}
@@ -485,6 +488,8 @@ def _ordered(
 
 def _rest(graph: Graph, docs: list[dict[str, Any]], base: str, syntax: Syntax) -> list[dict[str, Any]]:
     """The nodes of triples that the initiative documents do not hold."""
+    from pyld import jsonld  # imported on use: most commands never read or write JSON-LD
+
     back = read(_text(docs, base, syntax).encode(), "(the converted document)", syntax=syntax)
     if len(back) == len(graph) and _ground(back) == _ground(graph):
         return []  # the usual case; write() still proves the whole graph came through
