@@ -1,7 +1,8 @@
-"""The ``cilo`` command line: ``summary``, ``validate``, ``convert``, ``query`` and ``store load``.
+"""The ``cilo`` command line: ``summary``, ``validate``, ``convert``, ``query``, ``store load``,
+``reason`` and ``network``.
 
-Exit codes: 0 success (for ``validate``: no Violation), 1 Violations found, 2 an error, reported
-in one line on stderr without a traceback.
+Exit codes: 0 success (for ``validate``: no Violation; for ``reason``: consistent), 1 Violations
+found (or inconsistent), 2 an error, reported in one line on stderr without a traceback.
 """
 
 from __future__ import annotations
@@ -53,6 +54,37 @@ def _parser() -> argparse.ArgumentParser:
         default="fast",
         help="fast: each constraint once over all focus nodes, on Oxigraph (default); pyshacl: the reference",
     )
+    v.add_argument(
+        "--reason",
+        action="store_true",
+        help="validate the OWL 2 RL closure (see `cilo reason`), not the data",
+    )
+
+    r = sub.add_parser("reason", help="what follows from descriptions and the ontology; is it consistent?")
+    r.add_argument("files", nargs="+", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
+    r.add_argument(
+        "--engine",
+        choices=("rl", "dl"),
+        default="rl",
+        help="rl: OWL 2 RL closure with property chains (default); dl: HermiT consistency (needs Java)",
+    )
+    r.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="write the closure here (format from the extension: ttl nt rdf jsonld)",
+    )
+    _base_option(r)
+
+    n = sub.add_parser("network", help="the actor network: centrality, brokers, and bridging roles")
+    n.add_argument("files", nargs="+", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
+    n.add_argument(
+        "--format", choices=("table", "json", "graphml", "gexf"), default="table", help="default table"
+    )
+    n.add_argument(
+        "-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout"
+    )
+    _base_option(n)
 
     c = sub.add_parser("convert", help="write a description in another format (the same graph)")
     c.add_argument("file", metavar="IN", help=f"a description ({_EXTENSIONS})")
@@ -112,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _query(args)
         if args.command == "store":
             return _store_load(args)
+        if args.command == "reason":
+            return _reason(args)
+        if args.command == "network":
+            return _network(args)
         return _validate(args)
     except CiloError as e:
         print(f"cilo: error: {e}", file=sys.stderr)
@@ -123,9 +159,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from cilo.validation import validate
 
-    report = validate(
-        args.files, profile=args.profile, shapes=args.shapes, base=args.base, engine=args.engine
-    )
+    data = args.files
+    if args.reason:
+        from cilo.reasoning import reason
+
+        data = reason(args.files, base=args.base).graph
+    report = validate(data, profile=args.profile, shapes=args.shapes, base=args.base, engine=args.engine)
     if args.format == "json":
         sys.stdout.write(report.to_json() + "\n")
     elif args.format == "turtle":
@@ -211,3 +250,31 @@ def _store_load(args: argparse.Namespace) -> int:
 def run() -> None:
     """Console-script entry point."""
     sys.exit(main())
+
+
+def _reason(args: argparse.Namespace) -> int:
+    from cilo.reasoning import reason
+
+    result = reason(args.files, engine=args.engine, base=args.base)
+    if args.output:
+        from cilo.writing import dump, write_atomic
+
+        if Path(args.output).suffix.lower() == ".nt":  # line by line: fast for a large closure
+            lines = sorted({f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.triples})
+            write_atomic(args.output, "".join(lines))
+        else:
+            dump(result.graph, args.output)
+    sys.stdout.write(result.to_text() + "\n")
+    return 0 if result.consistent else 1
+
+
+def _network(args: argparse.Namespace) -> int:
+    from cilo.network import network, write
+
+    net = network(args.files, base=args.base)
+    if args.output:
+        write(net, args.output, args.format)
+    else:
+        sys.stdout.buffer.write(net.to_bytes(args.format))
+        sys.stdout.flush()
+    return 0

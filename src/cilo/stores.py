@@ -284,6 +284,21 @@ def _rows(solutions: pyoxigraph.QuerySolutions, variables: tuple[str, ...]) -> t
 _MISSING: Any = object()
 
 
+def to_oxigraph(node: Node) -> Any:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(node, URIRef):
+        return pyoxigraph.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return pyoxigraph.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return pyoxigraph.Literal(str(node), language=node.language)
+        if node.datatype:
+            return pyoxigraph.Literal(str(node), datatype=pyoxigraph.NamedNode(str(node.datatype)))
+        return pyoxigraph.Literal(str(node))
+    raise QueryError(f"cannot store the term {node!r}")  # pragma: no cover - graphs hold no other terms
+
+
 def from_oxigraph(term: Any) -> Node | None:
     if term is None:
         return None
@@ -306,5 +321,6 @@ __all__ = [
     "from_oxigraph",
     "has_named_graphs",
     "load_into",
+    "to_oxigraph",
     "with_values",
 ]

@@ -46,17 +46,24 @@ def dump(graph: Graph, path: str | Path, format: str | None = None, *, header: s
     target = Path(path)
     fmt = format or target.suffix.lower().lstrip(".")
     text, left_out = render(graph, fmt, header=header)
+    write_atomic(target, text)
+    return left_out
+
+
+def write_atomic(path: str | Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file in the same folder, synced and then
+    renamed over the target: a reader sees the old file or the whole new one, never a part."""
+    target = Path(path)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(content.encode("utf-8") if isinstance(content, str) else content)
             f.flush()
             os.fsync(f.fileno())
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return left_out
 
 
 def render(graph: Graph, fmt: str, *, header: str = "") -> tuple[str, Counter[str]]:

@@ -1,0 +1,248 @@
+"""What follows from a description: an OWL 2 RL closure, or a DL consistency check with HermiT.
+
+``rl`` runs the ``reasonable`` OWL 2 RL reasoner (Rust, about 25 times faster than ``owlrl``) and
+adds what it leaves out, the property chain rule (prp-spo2, ``owl:propertyChainAxiom``), which
+derives ``cilo:performsFunction`` from a role and Table 3: chain and closure are repeated until
+nothing new follows. ``dl`` runs HermiT through owlready2 with the machine's Java. Either way the
+inconsistencies are named, in words, by the ``inconsistencies`` catalogue query on the closure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import OWL, RDF, BNode, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from cilo.catalogue import get
+from cilo.errors import CiloError, InputError
+from cilo.loading import PathLike
+from cilo.stores import from_oxigraph, load_into, ontology_ntriples, to_oxigraph
+
+ENGINES = ("rl", "dl")
+Triple = tuple[Node, Node, Node]
+Data = Graph | PathLike | Iterable[PathLike]
+
+
+class ReasoningError(CiloError):
+    """A reasoner that cannot run (no Java, a HermiT failure), in words."""
+
+
+@dataclass
+class Problem:
+    """One contradiction: the individual, its label (or IRI) and what is wrong, in words."""
+
+    individual: Node
+    label: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f'"{self.label}" ({self.individual}) {self.problem}.'
+
+
+@dataclass
+class Reasoning:
+    """The outcome of :func:`reason`: the closure (data, ontology and what follows) and the verdict."""
+
+    engine: str
+    #: Every triple of the closure: the data, the ontology and the inferred triples.
+    triples: list[Triple]
+    #: How many triples of the closure were not in the data and ontology.
+    inferred: int
+    #: The contradictions found (empty when the description is consistent).
+    problems: list[Problem] = field(default_factory=list)
+    #: False when the reasoner found the description inconsistent.
+    consistent: bool = True
+    _graph: Graph | None = field(default=None, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """The closure as an rdflib Graph (built on first use: a large closure takes a while)."""
+        if self._graph is None:
+            self._graph = Graph()
+            self._graph.bind("cilo", "https://w3id.org/cilo#")
+            for triple in self.triples:
+                self._graph.add(triple)
+        return self._graph
+
+    def to_text(self) -> str:
+        """The verdict in words, one line per contradiction."""
+        if self.consistent:
+            return f"Consistent ({self.engine}): {len(self.triples)} triples, {self.inferred} inferred."
+        count = len(self.problems)
+        found = f"{count} contradiction{'s' if count != 1 else ''}" if count else "no model"
+        lines = [f"Inconsistent ({self.engine}): {found}."]
+        lines += [f"- {p}" for p in self.problems]
+        if not self.problems:
+            lines.append(
+                "- HermiT found no model of the description and the ontology, but none of the simple "
+                "causes (disjoint classes, irreflexive, asymmetric or disjoint properties) applies."
+            )
+        return "\n".join(lines)
+
+
+def reason(data: Data, *, engine: str = "rl", base: str | None = None) -> Reasoning:
+    """Reason over ``data`` (a path, paths, or an rdflib Graph) with the ontology.
+
+    ``engine="rl"``: the OWL 2 RL closure, property chains included; ``consistent`` is False when
+    an inconsistency rule of OWL 2 RL fires. ``engine="dl"``: HermiT decides consistency (needs
+    Java); the closure holds what HermiT infers (types and property values). Literals outside the
+    OWL 2 datatype map, such as the ``xsd:date`` of OWL-Time's ``inXSDDate``, are ignored by
+    HermiT. ``base`` is the base IRI for local ids in YAML, JSON and CSV files.
+    """
+    if engine not in ENGINES:
+        raise ReasoningError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+    asserted = _asserted(data, base)
+    if engine == "rl":
+        triples = rl_closure(asserted)
+        problems = inconsistencies(triples)
+        return Reasoning("rl", triples, len(triples) - len(set(asserted)), problems, not problems)
+    return _hermit(asserted)
+
+
+def rl_closure(triples: list[Triple]) -> list[Triple]:
+    """The OWL 2 RL closure of ``triples`` (which should include the ontology), chains included."""
+    import reasonable
+
+    closure = set(triples)
+    reasoner = reasonable.PyReasoner()
+    reasoner.from_graph(list(closure | _chained(closure)))
+    while True:
+        result = reasoner.reason()
+        closure = set(result)
+        new = _chained(closure) - closure
+        if not new:
+            return result  # type: ignore[no-any-return]
+        reasoner.from_graph(list(new))
+
+
+def _chained(triples: set[Triple]) -> set[Triple]:
+    """The triples the property chain axioms among ``triples`` derive (one application of prp-spo2)."""
+    graph = Graph()
+    for t in triples:
+        if t[1] in (OWL.propertyChainAxiom, RDF.first, RDF.rest):
+            graph.add(t)
+    chains = [(p, list(Collection(graph, lst))) for p, lst in graph.subject_objects(OWL.propertyChainAxiom)]
+    if not chains:
+        return set()
+    needed = {step for _, steps in chains for step in steps}
+    edges: dict[Node, dict[Node, set[Node]]] = {p: defaultdict(set) for p in needed}
+    for s, p, o in triples:
+        if p in edges:
+            edges[p][s].add(o)
+    derived: set[Triple] = set()
+    for prop, steps in chains:
+        reach = {s: set(objects) for s, objects in edges[steps[0]].items()}
+        for step in steps[1:]:
+            follow = edges[step]
+            reach = {s: {o2 for o in objects for o2 in follow.get(o, ())} for s, objects in reach.items()}
+        derived |= {(s, prop, o) for s, objects in reach.items() for o in objects}
+    return derived
+
+
+def inconsistencies(triples: list[Triple]) -> list[Problem]:
+    """The contradictions among ``triples``, from the ``inconsistencies`` catalogue query."""
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(*(to_oxigraph(n) for n in t)) for t in triples)
+    solutions = store.query(get("inconsistencies").text)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    problems = []
+    for s in solutions:
+        individual = from_oxigraph(s["individual"])
+        assert individual is not None
+        label = s["individualLabel"]
+        text = str(label.value) if label is not None else str(individual)
+        problems.append(Problem(individual, text, str(s["problem"].value)))
+    return problems
+
+
+def _asserted(data: Data, base: str | None) -> list[Triple]:
+    """The triples of ``data`` and the ontology (files parsed by Oxigraph where it can)."""
+    store = pyoxigraph.Store()
+    store.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    if isinstance(data, Graph):
+        store.extend(pyoxigraph.Quad(*(to_oxigraph(n) for n in t)) for t in data)
+    else:
+        paths = [data] if isinstance(data, str | Path) else list(data)
+        if not paths:
+            raise InputError("the data", "no input file given")
+        load_into(store, paths, base=base)
+    seen: dict[object, Node] = {}
+
+    def term(t: object) -> Node:
+        node = seen.get(t)
+        if node is None:
+            node = seen[t] = from_oxigraph(t)  # type: ignore[assignment]
+        return node  # type: ignore[return-value]
+
+    return [(term(q.subject), term(q.predicate), term(q.object)) for q in store]
+
+
+def java() -> str:
+    """The Java executable owlready2 will run HermiT with, or a ReasoningError saying what to install."""
+    import owlready2
+
+    home = os.environ.get("JAVA_HOME")
+    candidates = [owlready2.JAVA_EXE, *([str(Path(home) / "bin" / "java")] if home else [])]
+    for candidate in candidates:
+        found = shutil.which(str(candidate))
+        if found:
+            return found
+    raise ReasoningError(
+        "the dl engine runs HermiT, which needs Java 8 or later, and no `java` was found "
+        "(not on PATH, not in JAVA_HOME): install a Java runtime, e.g. `apt install default-jre-headless`, "
+        "or use --engine rl"
+    )
+
+
+def _hermit(asserted: list[Triple]) -> Reasoning:
+    import owlready2
+
+    owlready2.JAVA_EXE = java()
+    graph = Graph()
+    for t in asserted:
+        if t[1] != OWL.imports:  # owlready2 would follow them, over the network
+            graph.add(t)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "data.nt"
+        graph.serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(
+                    world, infer_property_values=True, ignore_unsupported_datatypes=True, debug=0
+                )
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return Reasoning("dl", asserted, 0, inconsistencies(rl_closure(asserted)), consistent=False)
+        except (owlready2.OwlReadyJavaError, subprocess.CalledProcessError, OSError) as e:
+            raise ReasoningError(f"HermiT failed: {_java_message(str(e)) or type(e).__name__}") from None
+        closure = set(asserted)
+        for s, p, o in world.as_rdflib_graph():
+            if isinstance(s, URIRef) and isinstance(p, URIRef) and not isinstance(o, BNode):
+                closure.add((s, p, o))  # owlready2's blank nodes have its own ids: left out
+    triples = sorted(closure, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    return Reasoning("dl", triples, len(closure) - len(set(asserted)))
+
+
+def _java_message(text: str) -> str:
+    """The message of the Java exception in ``text`` (HermiT's output), without the stack trace."""
+    lines = [line.strip() for line in text.splitlines()]
+    start = next((i for i, line in enumerate(lines) if "Exception" in line and ":" in line), None)
+    if start is None:
+        return next((line for line in lines if line and not line.startswith("at ")), "")
+    message = [lines[start].split("Exception: ", 1)[-1]]
+    for line in lines[start + 1 :]:
+        if not line or line.startswith("at ") or line.startswith("Caused by"):
+            break
+        message.append(line)
+    return " ".join(message)
