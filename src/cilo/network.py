@@ -51,8 +51,12 @@ class ActorMetrics:
     #: Labels of the administrative levels at which the actor holds assignments.
     levels: tuple[str, ...]
     initiatives: int
+    #: Degree centrality: the share of the other actors it works with directly.
     degree: float
+    #: Betweenness centrality (normalised): the share of shortest paths between others through it.
     betweenness: float
+    #: Pairs of actors at different administrative levels whose shortest paths pass through it (a
+    #: pair with several shortest paths counts by the share through it).
     level_brokerage: float
     cut_vertex: bool
     #: Labels of the bridging functions the actor performs (directly or through a role).
@@ -262,7 +266,7 @@ def _metrics(g: nx.MultiGraph, actors: nx.Graph) -> list[ActorMetrics]:
                 actors, sorted(at_level[first]), sorted(at_level[second])
             )
             for node, share in shares.items():
-                brokerage[node] += share
+                brokerage[node] += 2 * share  # networkx halves it on undirected graphs: one per pair
     bridging = {str(f) for f in BRIDGING_FUNCTIONS}
     result = []
     for node, attrs in actors.nodes(data=True):

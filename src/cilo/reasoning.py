@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph
-from rdflib import OWL, RDF, BNode, Graph, URIRef
+from rdflib import OWL, RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from cilo.catalogue import get
 from cilo.errors import CiloError, InputError
-from cilo.loading import PathLike
-from cilo.stores import from_oxigraph, load_into, ontology_ntriples, to_oxigraph
+from cilo.loading import PathLike, load
+from cilo.ontology import ontology
+from cilo.stores import from_oxigraph, native_parse, to_oxigraph
 
 ENGINES = ("rl", "dl")
 Triple = tuple[Node, Node, Node]
@@ -110,19 +111,36 @@ def reason(data: Data, *, engine: str = "rl", base: str | None = None) -> Reason
 
 
 def rl_closure(triples: list[Triple]) -> list[Triple]:
-    """The OWL 2 RL closure of ``triples`` (which should include the ontology), chains included."""
+    """The OWL 2 RL closure of ``triples`` (which should include the ontology), chains included.
+
+    Literals go through the reasoner as placeholder IRIs and come back unchanged: ``reasonable``
+    rewrites some datatypes (``xsd:nonNegativeInteger`` came back as ``xsd:integer``), and the
+    RL rules cilo needs never look inside a literal.
+    """
     import reasonable
 
-    closure = set(triples)
+    placeholders: dict[Node, URIRef] = {}
+    literals: dict[Node, Node] = {}
+
+    def encode(t: Triple) -> Triple:
+        if not isinstance(t[2], Literal):
+            return t
+        iri = placeholders.get(t[2])
+        if iri is None:
+            iri = placeholders[t[2]] = URIRef(f"urn:cilo:literal:{len(placeholders)}")
+            literals[iri] = t[2]
+        return (t[0], t[1], iri)
+
+    closure = {encode(t) for t in triples}
     reasoner = reasonable.PyReasoner()
     reasoner.from_graph(list(closure | _chained(closure)))
     while True:
-        result = reasoner.reason()
-        closure = set(result)
+        closure = set(reasoner.reason())
         new = _chained(closure) - closure
         if not new:
-            return result  # type: ignore[no-any-return]
+            break
         reasoner.from_graph(list(new))
+    return [(s, p, literals.get(o, o)) for s, p, o in closure if s not in literals]
 
 
 def _chained(triples: set[Triple]) -> set[Triple]:
@@ -166,16 +184,15 @@ def inconsistencies(triples: list[Triple]) -> list[Problem]:
 
 
 def _asserted(data: Data, base: str | None) -> list[Triple]:
-    """The triples of ``data`` and the ontology (files parsed by Oxigraph where it can)."""
-    store = pyoxigraph.Store()
-    store.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    """The triples of ``data`` and the ontology. Turtle, N-Triples, N-Quads and TriG files are parsed
+    by Oxigraph's parser (not its store, which would turn ``xsd:nonNegativeInteger`` into
+    ``xsd:integer``); any other file, or one Oxigraph rejects, by cilo's readers (errors with lines)."""
+    triples: list[Triple] = list(ontology())
     if isinstance(data, Graph):
-        store.extend(pyoxigraph.Quad(*(to_oxigraph(n) for n in t)) for t in data)
-    else:
-        paths = [data] if isinstance(data, str | Path) else list(data)
-        if not paths:
-            raise InputError("the data", "no input file given")
-        load_into(store, paths, base=base)
+        return triples + list(data)
+    paths = [data] if isinstance(data, str | Path) else list(data)
+    if not paths:
+        raise InputError("the data", "no input file given")
     seen: dict[object, Node] = {}
 
     def term(t: object) -> Node:
@@ -184,7 +201,16 @@ def _asserted(data: Data, base: str | None) -> list[Triple]:
             node = seen[t] = from_oxigraph(t)  # type: ignore[assignment]
         return node  # type: ignore[return-value]
 
-    return [(term(q.subject), term(q.predicate), term(q.object)) for q in store]
+    for path in paths:
+        try:
+            quads = native_parse(path)
+        except (SyntaxError, ValueError, OSError):
+            quads = None
+        if quads is None:
+            triples += list(load(path, base=base))
+        else:
+            triples += [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
+    return triples
 
 
 def java() -> str:

@@ -205,6 +205,15 @@ def load_into(store: Any, paths: list[PathLike], *, base: str | None = None) -> 
         store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
 
 
+def native_parse(path: PathLike) -> list[Any] | None:
+    """The quads of ``path`` from Oxigraph's parser, or None when Oxigraph does not read its format."""
+    fmt = _OXIGRAPH_FORMATS.get(format_for(path))
+    if fmt is None or not Path(path).is_file():
+        return None
+    kind = getattr(pyoxigraph.RdfFormat, fmt)
+    return list(pyoxigraph.parse(path=str(path), format=kind, base_iri=Path(path).resolve().as_uri()))
+
+
 def _native_load(method: Any, path: PathLike) -> None:
     """Parse ``path`` with Oxigraph's own parser through ``method`` (a store's load or bulk_load)."""
     fmt = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[format_for(path)])
@@ -321,6 +330,7 @@ __all__ = [
     "from_oxigraph",
     "has_named_graphs",
     "load_into",
+    "native_parse",
     "to_oxigraph",
     "with_values",
 ]
