@@ -154,3 +154,53 @@ def test_query_formats(fmt: str) -> None:
         assert len(proc.stdout.splitlines()) == 8
     else:
         assert proc.stdout.rstrip().endswith("(7 rows)") and "Evaluator" in proc.stdout
+
+
+def test_reason_prints_the_verdict_and_writes_the_closure(tmp_path: Path) -> None:
+    out = tmp_path / "closure.nt"
+    proc = run_cli("reason", EXAMPLES / "finnish-ci-model.yaml", "-o", out)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Consistent (rl):")
+    text = out.read_text(encoding="utf-8")
+    assert text.count("<https://w3id.org/cilo#performsFunction>") > 100
+    ttl = tmp_path / "closure.ttl"
+    assert run_cli("reason", FIXTURES / "reasoning" / "clash.ttl", "-o", ttl).returncode == 1
+    assert "cilo:Person" in ttl.read_text(encoding="utf-8")
+
+
+def test_reason_inconsistent_exit_code_and_words() -> None:
+    proc = run_cli("reason", FIXTURES / "reasoning" / "clash.ttl")
+    assert proc.returncode == 1
+    assert '"Ambiguous agent"' in proc.stdout and "disjoint" in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_validate_reason_gives_the_same_coverage() -> None:
+    plain = json.loads(run_cli("validate", EXAMPLES / "finnish-ci-model.yaml", "--format", "json").stdout)
+    closed = json.loads(
+        run_cli("validate", "--reason", EXAMPLES / "finnish-ci-model.yaml", "--format", "json").stdout
+    )
+    assert closed["conforms"] is plain["conforms"] is False
+    assert [r["message"] for r in closed["results"]] == [r["message"] for r in plain["results"]]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "graphml", "gexf"])
+def test_network_formats(fmt: str, tmp_path: Path) -> None:
+    proc = run_cli("network", FIXTURES / "network" / "chain.yaml", "--format", fmt)
+    assert proc.returncode == 0, proc.stderr
+    assert "Regional worker" in proc.stdout
+    out = tmp_path / f"net.{fmt}"
+    assert run_cli("network", FIXTURES / "network" / "chain.yaml", "--format", fmt, "-o", out).returncode == 0
+    assert out.read_text(encoding="utf-8") == proc.stdout
+
+
+def test_network_bad_input_is_one_line() -> None:
+    proc = run_cli("network", INPUT / "broken.ttl")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("cilo: error:") and "line" in proc.stderr
+
+
+def test_reason_bad_input_is_one_line() -> None:
+    proc = run_cli("reason", INPUT / "broken.ttl")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("cilo: error:") and "line" in proc.stderr and "Traceback" not in proc.stderr

@@ -26,15 +26,26 @@ def test_star_hub_separates_the_network_without_connecting_levels() -> None:
     assert (hub.degree, hub.betweenness, hub.level_brokerage, hub.cut_vertex) == (1.0, 1.0, 0.0, True)
     assert hub.levels == ("National",) and hub.initiatives == 3 and hub.type == "Organization"
     for worker in ("Worker A", "Worker B", "Worker C"):
-        assert (m[worker].degree, m[worker].betweenness, m[worker].is_broker) == (pytest.approx(1 / 3), 0.0, False)
+        assert (m[worker].degree, m[worker].betweenness, m[worker].is_broker) == (
+            pytest.approx(1 / 3),
+            0.0,
+            False,
+        )
     c = network(NETWORK / "star.yaml").comparison()
-    assert c == cilo.network.Comparison(both=(), bridges_without_role=("Hub foundation",), role_without_bridging=())
+    assert c == cilo.network.Comparison(
+        both=(), bridges_without_role=("Hub foundation",), role_without_bridging=()
+    )
 
 
 def test_chain_across_three_levels_has_its_middle_as_the_broker() -> None:
     m = by_label(NETWORK / "chain.yaml")
     middle = m["Regional worker"]
-    assert (middle.degree, middle.betweenness, middle.level_brokerage, middle.cut_vertex) == (1.0, 1.0, 1.0, True)
+    assert (middle.degree, middle.betweenness, middle.level_brokerage, middle.cut_vertex) == (
+        1.0,
+        1.0,
+        1.0,
+        True,
+    )
     assert (m["National body"].degree, m["National body"].betweenness) == (0.5, 0.0)
     assert m["Local actor"].levels == ("Local",)
     assert m["National body"].bridging_functions == ("Boundary spanner", "Information and knowledge broker")
@@ -60,7 +71,10 @@ def test_assignment_graph_nodes_and_edges() -> None:
     edges = {a["role_label"] or "(direct)": a for _, _, a in g.edges(data=True) if a["kind"] == "assignment"}
     assert len([e for e in g.edges(data=True) if e[2]["kind"] == "assignment"]) == 4
     assert edges["Knowledge broker"]["level_labels"] == ["National"]
-    assert edges["Knowledge broker"]["function_labels"] == ["Boundary spanner", "Information and knowledge broker"]
+    assert edges["Knowledge broker"]["function_labels"] == [
+        "Boundary spanner",
+        "Information and knowledge broker",
+    ]
     assert edges["(direct)"]["function_labels"] == ["Implementer"] and edges["(direct)"]["role"] == ""
     assert net.actors["https://example.org/chain/nat"]["https://example.org/chain/reg"]["weight"] == 1
 

@@ -106,6 +106,8 @@ def test_unknown_engine_is_refused() -> None:
 
 
 HAS_JAVA = shutil.which("java") is not None
+
+
 @pytest.mark.parametrize("name", ["finnish-ci-model.yaml", "english-ics.yaml"])
 @pytest.mark.java
 @pytest.mark.skipif(not HAS_JAVA, reason="no Java runtime on this machine")
@@ -140,5 +142,5 @@ def test_missing_java_names_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setenv("JAVA_HOME", str(tmp_path))
     monkeypatch.setenv("PATH", str(tmp_path))
     assert shutil.which("java") is None
-    with pytest.raises(ReasoningError, match="needs Java 8 or later.*install a Java runtime"):
+    with pytest.raises(ReasoningError, match=r"needs Java 8 or later.*install a Java runtime"):
         reason(REASONING / "clash.ttl", engine="dl")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-from rdflib import Graph
+from rdflib import BNode, Graph
 from rdflib.namespace import ORG
 from rdflib.term import Node
 
@@ -187,8 +187,11 @@ def network(data: Data, *, base: str | None = None) -> Network:
     administrative = _administrative_levels()
     g = nx.MultiGraph()
     edges: dict[str, dict[str, Any]] = {}
+    blank: set[str] = set()
     for row in rows:
         agent, initiative, assignment = str(row["agent"]), str(row["initiative"]), str(row["assignment"])
+        if isinstance(row["assignment"], BNode):
+            blank.add(assignment)
         kind = _local(row["agentType"]) if row["agentType"] is not None else "Actor"
         g.add_node(agent, label=_text(row, "agent"), kind="actor", type=kind)
         g.add_node(initiative, label=_text(row, "initiative"), kind="initiative", type="Initiative")
@@ -203,7 +206,8 @@ def network(data: Data, *, base: str | None = None) -> Network:
         if row["level"] is not None:
             edge["levels"].add((str(row["level"]), _text(row, "level")))
     actor_levels: dict[str, set[str]] = defaultdict(set)
-    for key, e in sorted(edges.items()):
+    final = []
+    for key, e in edges.items():
         levels = sorted(e.pop("levels"))
         functions = sorted(e.pop("functions"))
         u, v = e.pop("u"), e.pop("v")
@@ -211,8 +215,12 @@ def network(data: Data, *, base: str | None = None) -> Network:
         e["level_labels"] = [text for _, text in levels]
         e["functions"] = [iri for iri, _ in functions]
         e["function_labels"] = [text for _, text in functions]
+        if key in blank:  # its id differs on every parse: name it by what it says, for stable output
+            key = f"{u} as {e['role'] or 'functions'} in {v} at {' '.join(e['levels'])}"
+        final.append((key, u, v, e))
+    for key, u, v, e in sorted(final, key=lambda x: x[0]):
         g.add_edge(u, v, key=key, **e)
-        actor_levels[u] |= {administrative[iri] for iri, _ in levels if iri in administrative}
+        actor_levels[u] |= {administrative[iri] for iri in e["levels"] if iri in administrative}
     for node in g.nodes:
         if g.nodes[node]["kind"] == "actor":
             g.nodes[node]["levels"] = [t for t in administrative.values() if t in actor_levels[node]]
