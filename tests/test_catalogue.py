@@ -12,8 +12,10 @@ from tests.conftest import ROOT
 
 NAMES = [
     "actors-across-levels",
+    "assignments",
     "coverage-matrix",
     "functions-by-level",
+    "inconsistencies",
     "missing-functions",
     "roles-on-date",
     "shared-functions",

@@ -13,7 +13,9 @@ from cilo.errors import CiloError, InputError, ShapesError, TermError
 from cilo.loading import load
 from cilo.namespace import CILO
 from cilo.ontology import ontology
+from cilo.network import Network, network
 from cilo.querying import queries, query, sparql
+from cilo.reasoning import Reasoning, ReasoningError, reason
 from cilo.report import ValidationReport, ValidationResult
 from cilo.resources import examples, profiles
 from cilo.results import Results
@@ -46,9 +48,12 @@ __all__ = [
     "Endpoint",
     "InputError",
     "MemoryStore",
+    "Network",
     "OxigraphStore",
     "Query",
     "QueryError",
+    "Reasoning",
+    "ReasoningError",
     "Results",
     "ShapesError",
     "TermError",
@@ -59,9 +64,11 @@ __all__ = [
     "dumps",
     "examples",
     "load",
+    "network",
     "ontology",
     "profiles",
     "queries",
+    "reason",
     "query",
     "sparql",
     "validate",

@@ -143,11 +143,14 @@ def rl_closure(triples: list[Triple]) -> list[Triple]:
     return [(s, p, literals.get(o, o)) for s, p, o in closure if s not in literals]
 
 
+_CHAIN_PREDICATES = frozenset({OWL.propertyChainAxiom, RDF.first, RDF.rest})
+
+
 def _chained(triples: set[Triple]) -> set[Triple]:
     """The triples the property chain axioms among ``triples`` derive (one application of prp-spo2)."""
     graph = Graph()
     for t in triples:
-        if t[1] in (OWL.propertyChainAxiom, RDF.first, RDF.rest):
+        if t[1] in _CHAIN_PREDICATES:
             graph.add(t)
     chains = [(p, list(Collection(graph, lst))) for p, lst in graph.subject_objects(OWL.propertyChainAxiom)]
     if not chains:
