@@ -10,13 +10,13 @@ import networkx as nx
 import pytest
 
 import cilo
-from cilo.network import network, write
+from cilo.network import ActorMetrics, Comparison, network, write
 from tests.conftest import EXAMPLES, FIXTURES
 
 NETWORK = FIXTURES / "network"
 
 
-def by_label(path: Path) -> dict[str, cilo.network.ActorMetrics]:
+def by_label(path: Path) -> dict[str, ActorMetrics]:
     return {m.label: m for m in network(path).metrics()}
 
 
@@ -32,9 +32,7 @@ def test_star_hub_separates_the_network_without_connecting_levels() -> None:
             False,
         )
     c = network(NETWORK / "star.yaml").comparison()
-    assert c == cilo.network.Comparison(
-        both=(), bridges_without_role=("Hub foundation",), role_without_bridging=()
-    )
+    assert c == Comparison(both=(), bridges_without_role=("Hub foundation",), role_without_bridging=())
 
 
 def test_chain_across_three_levels_has_its_middle_as_the_broker() -> None:

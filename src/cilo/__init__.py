@@ -12,8 +12,8 @@ from cilo.catalogue import Query, QueryError
 from cilo.errors import CiloError, InputError, ShapesError, TermError
 from cilo.loading import load
 from cilo.namespace import CILO
-from cilo.ontology import ontology
 from cilo.network import Network, network
+from cilo.ontology import ontology
 from cilo.querying import queries, query, sparql
 from cilo.reasoning import Reasoning, ReasoningError, reason
 from cilo.report import ValidationReport, ValidationResult
@@ -68,8 +68,8 @@ __all__ = [
     "ontology",
     "profiles",
     "queries",
-    "reason",
     "query",
+    "reason",
     "sparql",
     "validate",
 ]
