@@ -8,6 +8,7 @@ For each N: generate N synthetic initiatives (``generate.py``), then time, in fr
 - the reference: the same with ``--engine pyshacl``, skipped past ``--cap`` seconds (the cap is shown);
 - the floor: the ``missing-functions`` query alone on pyoxigraph (load + one query);
 - ``cilo store load`` of the file into a new embedded store;
+- ``cilo.reason`` (rl: OWL 2 RL closure with property chains and the contradiction check), once;
 and, in this process, ``who-holds-role`` for one initiative (p50 of 50) in the embedded store and
 in memory, and all its rows from the embedded store. Every engine's missing functions are checked
 against the generator's ground truth; a mismatch fails the run.
@@ -112,6 +113,7 @@ def bench(n: int, runs: int, cap: float, work: Path) -> dict[str, Any]:
     row["naive"], _ = median_of([sys.executable, str(HERE / "naive.py"), str(data), str(out)], 1, cap)
     if row["naive"] != float("inf"):
         check("naive pySHACL (core shapes)", grouped(out), truth)
+    row["reason"], row["reason_rss"] = median_of([sys.executable, str(HERE / "reason.py"), str(data)], 1, cap)
     row["floor"], _ = median_of([sys.executable, str(HERE / "floor.py"), str(data), str(out)], runs)
     check("SPARQL floor", grouped(out), truth)
     loads = []
@@ -147,8 +149,8 @@ def table(rows: list[dict[str, Any]], cap: float) -> str:
     lines = [
         "| N | validate (fast) | peak RSS | pySHACL, cilo shapes | ÷ fast | naive pySHACL, core shapes "
         "| ÷ fast | SPARQL floor | fast ÷ floor | store load | who-holds-role p50, store | p50, memory "
-        "| all rows (store) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| all rows (store) | reason (rl) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         fast = r["fast"]
@@ -156,7 +158,8 @@ def table(rows: list[dict[str, Any]], cap: float) -> str:
             f"| {r['n']:,} | {s(fast)} | {r['fast_rss']:.0f} MB | {s(r['pyshacl'])} "
             f"| {times(r['pyshacl'], fast)} | {s(r['naive'])} | {times(r['naive'], fast)} | {s(r['floor'])} "
             f"| {fast / r['floor']:.1f}× | {s(r['store_load'])} | {r['lookup_store'] * 1000:.2f} ms "
-            f"| {r['lookup_memory'] * 1000:.2f} ms | {r['all_rows']:,} in {s(r['all_rows_s'])} |"
+            f"| {r['lookup_memory'] * 1000:.2f} ms | {r['all_rows']:,} in {s(r['all_rows_s'])} "
+            f"| {s(r['reason'])}, {r['reason_rss']:.0f} MB |"
         )
     return "\n".join(lines)
 
