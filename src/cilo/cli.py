@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     v = sub.add_parser("validate", help="validate initiative descriptions against the SHACL shapes")
-    v.add_argument("files", nargs="+", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
+    _files_argument(v)
     _base_option(v)
     which = v.add_mutually_exclusive_group()
     which.add_argument(
@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     r = sub.add_parser("reason", help="what follows from descriptions and the ontology; is it consistent?")
-    r.add_argument("files", nargs="+", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
+    _files_argument(r)
     r.add_argument(
         "--engine",
         choices=("rl", "dl"),
@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     _base_option(r)
 
     n = sub.add_parser("network", help="the actor network: centrality, brokers, and bridging roles")
-    n.add_argument("files", nargs="+", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
+    _files_argument(n)
     n.add_argument(
         "--format", choices=("table", "json", "graphml", "gexf"), default="table", help="default table"
     )
@@ -121,6 +121,10 @@ def _parser() -> argparse.ArgumentParser:
     sl.add_argument("files", nargs="+", metavar="FILE")
     _base_option(sl)
     return parser
+
+
+def _files_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
 
 
 def _base_option(parser: argparse.ArgumentParser) -> None:
