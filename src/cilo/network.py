@@ -23,9 +23,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from rdflib import BNode, Graph
 from rdflib.namespace import ORG
 from rdflib.term import Node
@@ -34,6 +33,9 @@ from cilo.loading import PathLike, load
 from cilo.namespace import CILO
 from cilo.querying import query
 from cilo.vocabulary import instances_of, label
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Data = Graph | PathLike | Iterable[PathLike]
 #: The functions whose holders are expected to bridge.
@@ -111,6 +113,8 @@ class Network:
 
     def to_json(self) -> str:
         """Metrics, comparison and both graphs (node-link form) as JSON."""
+        import networkx as nx  # imported on use: every other cilo command starts sooner
+
         document = {
             "actors": [asdict(m) | {"is_broker": m.is_broker} for m in self.metrics()],
             "comparison": asdict(self.comparison()),
@@ -161,6 +165,8 @@ class Network:
     def to_bytes(self, fmt: str) -> bytes:
         """The network in ``fmt``: ``table``, ``json``, ``graphml`` or ``gexf`` (the assignment graph,
         actors carrying their metrics; lists become space-separated text, as both formats need)."""
+        import networkx as nx  # imported on use: every other cilo command starts sooner
+
         if fmt == "table":
             return self.to_table().encode("utf-8")
         if fmt == "json":
@@ -182,6 +188,8 @@ class Network:
 
 def network(data: Data, *, base: str | None = None) -> Network:
     """The actor network of ``data`` (a path, paths, or an rdflib Graph): see :class:`Network`."""
+    import networkx as nx  # imported on use: every other cilo command starts sooner
+
     graph = data if isinstance(data, Graph) else load(data, base=base)
     rows = query("assignments", graph)
     administrative = _administrative_levels()
@@ -237,6 +245,8 @@ def network(data: Data, *, base: str | None = None) -> Network:
 
 def _project(g: nx.MultiGraph) -> nx.Graph:
     """Actors linked when they hold assignments in the same initiative (``weight``: how many)."""
+    import networkx as nx  # imported on use: every other cilo command starts sooner
+
     actors = nx.Graph()
     members: dict[str, set[str]] = defaultdict(set)
     for u, v, attrs in g.edges(data=True):
@@ -259,6 +269,8 @@ def _project(g: nx.MultiGraph) -> nx.Graph:
 
 
 def _metrics(g: nx.MultiGraph, actors: nx.Graph) -> list[ActorMetrics]:
+    import networkx as nx  # imported on use: every other cilo command starts sooner
+
     degree = nx.degree_centrality(actors) if len(actors) > 1 else dict.fromkeys(actors, 0.0)
     betweenness = nx.betweenness_centrality(actors)
     cut = set(nx.articulation_points(actors))
