@@ -27,7 +27,7 @@ from cilo.catalogue import get
 from cilo.errors import CiloError, InputError
 from cilo.loading import PathLike, load
 from cilo.ontology import ontology
-from cilo.stores import from_oxigraph, native_parse, to_oxigraph
+from cilo.stores import from_oxigraph, native_parse, term_converter, to_oxigraph
 
 ENGINES = ("rl", "dl")
 Triple = tuple[Node, Node, Node]
@@ -196,14 +196,7 @@ def _asserted(data: Data, base: str | None) -> list[Triple]:
     paths = [data] if isinstance(data, str | Path) else list(data)
     if not paths:
         raise InputError("the data", "no input file given")
-    seen: dict[object, Node] = {}
-
-    def term(t: object) -> Node:
-        node = seen.get(t)
-        if node is None:
-            node = seen[t] = from_oxigraph(t)  # type: ignore[assignment]
-        return node  # type: ignore[return-value]
-
+    term = term_converter()
     for path in paths:
         try:
             quads = native_parse(path)
@@ -212,7 +205,7 @@ def _asserted(data: Data, base: str | None) -> list[Triple]:
         if quads is None:
             triples += list(load(path, base=base))
         else:
-            triples += [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
+            triples += [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]  # type: ignore[misc]
     return triples
 
 

@@ -11,7 +11,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -276,21 +276,24 @@ def _plain(term: Any) -> Node | None:
 def _rows(solutions: pyoxigraph.QuerySolutions, variables: tuple[str, ...]) -> tuple[Row, ...]:
     """The solutions as rows of rdflib terms, each distinct term converted once (labels, roles and
     levels repeat on every row)."""
-    seen: dict[Any, Node | None] = {None: None}
-    rows = []
-    for solution in solutions:
-        row = {}
-        for v in variables:
-            term = solution[v]
-            node = seen.get(term, _MISSING)
-            if node is _MISSING:
-                node = seen[term] = from_oxigraph(term)
-            row[v] = node
-        rows.append(row)
-    return tuple(rows)
+    convert = term_converter()
+    return tuple({v: convert(solution[v]) for v in variables} for solution in solutions)
 
 
-_MISSING: Any = object()
+def term_converter() -> Callable[[Any], Node | None]:
+    """:func:`from_oxigraph` with a memory: each distinct term is converted once (results and
+    parsed files repeat the same IRIs and labels many times)."""
+    seen: dict[Any, Node | None] = {}
+
+    def convert(term: Any) -> Node | None:
+        if term is None:
+            return None
+        node = seen.get(term)
+        if node is None:
+            node = seen[term] = from_oxigraph(term)
+        return node
+
+    return convert
 
 
 def to_oxigraph(node: Node) -> Any:
@@ -331,6 +334,7 @@ __all__ = [
     "has_named_graphs",
     "load_into",
     "native_parse",
+    "term_converter",
     "to_oxigraph",
     "with_values",
 ]
