@@ -10,6 +10,7 @@ from typing import Any
 from cilo.builder import Description
 from cilo.catalogue import Query, QueryError
 from cilo.errors import CiloError, InputError, ShapesError, TermError
+from cilo.htmlreport import html_report, write_report
 from cilo.loading import load
 from cilo.namespace import CILO
 from cilo.network import Network, network
@@ -63,6 +64,7 @@ __all__ = [
     "dump",
     "dumps",
     "examples",
+    "html_report",
     "load",
     "network",
     "ontology",
@@ -72,4 +74,5 @@ __all__ = [
     "reason",
     "sparql",
     "validate",
+    "write_report",
 ]

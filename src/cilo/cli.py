@@ -1,5 +1,5 @@
 """The ``cilo`` command line: ``summary``, ``validate``, ``convert``, ``query``, ``store load``,
-``reason`` and ``network``.
+``reason``, ``network`` and ``report``.
 
 Exit codes: 0 success (for ``validate``: no Violation; for ``reason``: consistent), 1 Violations
 found (or inconsistent), 2 an error, reported in one line on stderr without a traceback.
@@ -37,14 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="validate initiative descriptions against the SHACL shapes")
     _files_argument(v)
     _base_option(v)
-    which = v.add_mutually_exclusive_group()
-    which.add_argument(
-        "--profile",
-        default=DEFAULT_PROFILE,
-        choices=profiles(),
-        help=f"the coverage profile (default {DEFAULT_PROFILE})",
-    )
-    which.add_argument("--shapes", metavar="FILE", help="your own shapes file, used in place of the profile")
+    _profile_options(v)
     v.add_argument(
         "--format", choices=("text", "json", "turtle"), default="text", help="report format (default text)"
     )
@@ -85,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout"
     )
     _base_option(n)
+
+    h = sub.add_parser("report", help="one self-contained HTML page: coverage matrix, gaps, network, messages")
+    _files_argument(h)
+    _profile_options(h)
+    h.add_argument(
+        "-o", "--output", metavar="OUT", help="the HTML file to write (whole or not at all); default stdout"
+    )
+    _base_option(h)
 
     c = sub.add_parser("convert", help="write a description in another format (the same graph)")
     c.add_argument("file", metavar="IN", help=f"a description ({_EXTENSIONS})")
@@ -127,6 +128,17 @@ def _files_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
 
 
+def _profile_options(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        choices=profiles(),
+        help=f"the coverage profile (default {DEFAULT_PROFILE})",
+    )
+    which.add_argument("--shapes", metavar="FILE", help="your own shapes file, used in place of the profile")
+
+
 def _base_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base", metavar="IRI", help="base IRI for local ids in YAML, JSON and CSV files that set none"
@@ -152,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _reason(args)
         if args.command == "network":
             return _network(args)
+        if args.command == "report":
+            return _report(args)
         return _validate(args)
     except CiloError as e:
         print(f"cilo: error: {e}", file=sys.stderr)
@@ -281,4 +295,17 @@ def _network(args: argparse.Namespace) -> int:
     else:
         sys.stdout.buffer.write(net.to_bytes(args.format))
         sys.stdout.flush()
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from cilo.htmlreport import html_report
+    from cilo.writing import write_atomic
+
+    page = html_report(args.files, profile=args.profile, shapes=args.shapes, base=args.base)
+    if args.output:
+        write_atomic(args.output, page)
+        print(f"{args.output}: written ({len(page.encode('utf-8')) // 1024} KB, self-contained)")
+    else:
+        sys.stdout.write(page)
     return 0

@@ -1,0 +1,236 @@
+"""One self-contained HTML page for an evaluator: coverage matrix, gaps, actor network, messages.
+
+The page is rendered by Jinja2 from ``templates/report.html.j2`` with its stylesheet inlined: no
+script, no network, nothing outside the file. The network drawing is SVG from a networkx layout
+(``multipartite_layout``: one row per administrative level, the initiatives between national and
+regional actors), drawn by the template so every node and edge carries its name for screen readers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from cilo.loading import PathLike, load
+from cilo.network import Network, network
+from cilo.report import ValidationReport
+from cilo.resources import DEFAULT_PROFILE
+from cilo.validation import validate
+from cilo.vocabulary import established_functions, functions, label, represented_functions, roles
+
+Data = Graph | PathLike | Iterable[PathLike]
+
+#: The rows of the network drawing, top to bottom (administrative levels by their label).
+_ROWS = ("National", "Initiatives", "Regional", "Local", "No level")
+_WIDTH, _ROW_HEIGHT, _MARGIN, _NODE_SPACING = 960, 150, 90, 120
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who performs a function in an initiative, and through which role (empty: directly)."""
+
+    actor: str
+    role: str
+
+
+@dataclass
+class Cell:
+    """One initiative × function cell: ``state`` is covered, missing (a Violation) or open."""
+
+    function: str
+    holders: list[Holder] = field(default_factory=list)
+    state: str = "open"
+
+    @property
+    def description(self) -> str:
+        """The cell in words, for the tooltip and for screen readers."""
+        if not self.holders:
+            return f"{self.function}: missing" if self.state == "missing" else f"{self.function}: no holder"
+        names = "; ".join(f"{h.actor} ({h.role or 'directly'})" for h in self.holders)
+        return f"{self.function}: {names}"
+
+
+@dataclass
+class Row:
+    """One initiative of the matrix, with its missing functions and the roles that would supply them."""
+
+    iri: str
+    label: str
+    cells: list[Cell]
+    gaps: list[Gap]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A missing function, the backbone roles that represent it (Table 3) and the shape's message."""
+
+    function: str
+    roles: list[str]
+    message: str
+
+
+def html_report(
+    data: Data,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    shapes: PathLike | None = None,
+    base: str | None = None,
+) -> str:
+    """The report page of ``data`` (a path, paths or an rdflib Graph) as one HTML string.
+
+    ``profile``/``shapes`` choose the coverage shapes as for :func:`cilo.validate`; ``base`` is the
+    base IRI for local ids in YAML, JSON and CSV files.
+    """
+    from importlib.resources import files
+
+    import jinja2
+
+    graph = data if isinstance(data, Graph) else load(data, base=base)
+    report = validate(graph, profile=profile, shapes=shapes)
+    net = network(graph)
+    templates = files("cilo") / "templates"
+    env = jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: (templates / name).read_text(encoding="utf-8")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("report.html.j2").render(
+        title="cilo coverage report",
+        profile=report.profile,
+        functions=[label(f) for f in _function_order()],
+        rows=_matrix(report, net),
+        results=report.results,
+        summary=report.to_text().strip().splitlines()[-1],
+        drawing=_drawing(net),
+    )
+
+
+def write_report(data: Data, path: str | Path, **options: Any) -> None:
+    """Write :func:`html_report` to ``path``, whole or not at all."""
+    from cilo.writing import write_atomic
+
+    write_atomic(Path(path), html_report(data, **options))
+
+
+def _function_order() -> list[URIRef]:
+    """The eight established functions by label, then the proposed ninth."""
+    established = sorted(established_functions(), key=label)
+    return established + [f for f in sorted(functions(), key=label) if f not in established]
+
+
+def _matrix(report: ValidationReport, net: Network) -> list[Row]:
+    holders: dict[tuple[str, str], set[Holder]] = defaultdict(set)
+    for actor, initiative, edge in net.graph.edges(data=True):
+        if edge["kind"] != "assignment":
+            continue
+        if net.graph.nodes[actor]["kind"] != "actor":
+            actor, initiative = initiative, actor
+        for function in edge["functions"]:
+            holders[(initiative, function)].add(Holder(net.graph.nodes[actor]["label"], edge["role_label"]))
+    known = set(functions())
+    missing = {
+        (str(r.focus_node), str(r.value)): r.message
+        for r in report.results
+        if r.is_violation and isinstance(r.value, URIRef) and r.value in known
+    }
+    suppliers: dict[URIRef, list[str]] = defaultdict(list)
+    for role in roles():
+        for function in represented_functions(role):
+            suppliers[function].append(label(role))
+    rows = []
+    for initiative, name in sorted(report.initiatives.items(), key=lambda item: item[1]):
+        cells, gaps = [], []
+        for function in _function_order():
+            key = (str(initiative), str(function))
+            found = sorted(holders.get(key, ()), key=lambda h: (h.actor, h.role))
+            state = "missing" if key in missing else "covered" if found else "open"
+            cells.append(Cell(label(function), found, state))
+            if state == "missing":
+                gaps.append(Gap(label(function), sorted(suppliers[function]), missing[key]))
+        rows.append(Row(str(initiative), name, cells, gaps))
+    return rows
+
+
+def _barycentre(g: Any, node: str, place: dict[str, int]) -> float:
+    """The mean position of the initiatives ``node`` works in."""
+    found = [place[other] for other in g.neighbors(node) if other in place]
+    return sum(found) / len(found) if found else float("inf")
+
+
+def _drawing(net: Network) -> dict[str, Any]:
+    """Node and edge coordinates for the SVG: one row per level, nodes spread evenly along it.
+
+    networkx's ``multipartite_layout`` draws the same rows but orders a row as a set; here the
+    initiatives are in label order and each actor sits under the middle of its initiatives.
+    """
+    g = net.graph
+    shown = [n for n in g.nodes if g.nodes[n]["kind"] in ("actor", "initiative")]
+    rows_used: dict[str, list[str]] = defaultdict(list)
+    for node in sorted(shown, key=lambda n: g.nodes[n]["label"]):
+        attrs = g.nodes[node]
+        row = "Initiatives" if attrs["kind"] == "initiative" else (attrs["levels"] or ["No level"])[0]
+        rows_used[row].append(node)
+    order = [r for r in _ROWS if r in rows_used] + sorted(r for r in rows_used if r not in _ROWS)
+    place = {node: i for i, node in enumerate(rows_used.get("Initiatives", []))}
+    for row in rows_used:
+        if row != "Initiatives":
+            rows_used[row].sort(key=lambda n: (_barycentre(g, n, place), g.nodes[n]["label"]))
+    width = max([_WIDTH] + [_NODE_SPACING * len(nodes) + 2 * _MARGIN for nodes in rows_used.values()])
+    where: dict[str, tuple[float, float]] = {}
+    for index, row in enumerate(order):
+        step = (width - 2 * _MARGIN) / len(rows_used[row])
+        for i, node in enumerate(rows_used[row]):
+            where[node] = (round(_MARGIN + (i + 0.5) * step, 1), _MARGIN + index * _ROW_HEIGHT)
+    row_of = {node: row for row, nodes in rows_used.items() for node in nodes}
+
+    role_names = sorted({e["role_label"] for *_, e in g.edges(data=True) if e["kind"] == "assignment"})
+    nodes = [
+        {
+            "id": node,
+            "label": g.nodes[node]["label"],
+            "kind": g.nodes[node]["kind"],
+            "type": g.nodes[node]["type"],
+            "row": row_of[node],
+            "x": where[node][0],
+            "y": where[node][1],
+        }
+        for row in order
+        for node in rows_used[row]
+    ]
+    edges = []
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for u, v, e in sorted(g.edges(data=True), key=lambda t: (t[0], t[1], t[2].get("role_label", ""))):
+        if e["kind"] != "assignment":
+            continue
+        actor, initiative = (u, v) if g.nodes[u]["kind"] == "actor" else (v, u)
+        bend = seen[(actor, initiative)]
+        seen[(actor, initiative)] += 1
+        (x1, y1), (x2, y2) = where[actor], where[initiative]
+        offset = (bend + 1) // 2 * (1 if bend % 2 else -1) * 14
+        edges.append(
+            {
+                "path": f"M {x1} {y1} Q {(x1 + x2) / 2 + offset} {(y1 + y2) / 2} {x2} {y2}",
+                "role": e["role_label"] or "function held directly",
+                "role_index": role_names.index(e["role_label"]),
+                "text": (
+                    f"{g.nodes[actor]['label']}: {e['role_label'] or 'functions held directly'} "
+                    f"in {g.nodes[initiative]['label']}"
+                    + (f" ({', '.join(e['function_labels'])})" if e["function_labels"] else "")
+                ),
+            }
+        )
+    return {
+        "width": width,
+        "height": 2 * _MARGIN + (len(order) - 1) * _ROW_HEIGHT,
+        "rows": [{"name": r, "y": _MARGIN + i * _ROW_HEIGHT} for i, r in enumerate(order)],
+        "nodes": nodes,
+        "edges": edges,
+        "roles": [r or "function held directly" for r in role_names],
+    }
