@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format clean examples bench
+.PHONY: demo test lint format clean examples bench docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,9 @@ demo: $(STAMP)
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo "(exit code $$rc: 0 = every initiative conforms, 1 = gaps found, as in the paper's missing sponsor)"
 
+# The report's browser test needs Chromium and ChromeDriver: found, or installed from Debian's packages.
 test: $(STAMP)
+	bash tests/setup-chromium.sh
 	$(BIN)/python -m pytest
 
 # The examples are written by hand in YAML; their Turtle and CSV twins are written from them.
@@ -39,6 +41,10 @@ examples: $(STAMP)
 # Validation, queries and loading at N = 100, 1,000, 10,000 synthetic initiatives (docs/benchmarks.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The generated documentation: the ontology reference (pyLODE) and the CLI reference.
+docs: $(STAMP)
+	$(BIN)/python docs/build.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
