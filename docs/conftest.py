@@ -36,7 +36,7 @@ def run_console(example: Example) -> None:
     checker = doctest.OutputChecker()
     for command, expected_lines in commands:
         done = subprocess.run(
-            ["bash", "-c", command], capture_output=True, text=True, env=env, timeout=300, cwd=os.getcwd()
+            ["bash", "-c", command], capture_output=True, text=True, env=env, timeout=300, cwd=Path.cwd()
         )
         got = done.stdout + done.stderr
         expected = "\n".join(expected_lines).strip() + "\n"
@@ -47,7 +47,7 @@ def run_console(example: Example) -> None:
 
 
 def _enter(namespace: dict[str, Any]) -> None:
-    namespace["_previous"] = os.getcwd()
+    namespace["_previous"] = Path.cwd()
     namespace["_workdir"] = tempfile.mkdtemp(prefix="cilo-docs-")
     os.chdir(namespace["_workdir"])
 

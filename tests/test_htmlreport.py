@@ -51,12 +51,16 @@ def test_finnish_matrix_has_every_initiative_and_function_and_the_two_missing_sp
     cells = matrix(page)
     assert len(cells) == 7
     assert all(len(row) == len(functions()) == 9 for row in cells.values())
-    missing = {(i, f) for i, row in cells.items() for f, td in row.items() if td.get("data-state") == "missing"}
+    missing = {
+        (i, f) for i, row in cells.items() for f, td in row.items() if td.get("data-state") == "missing"
+    }
     assert missing == {
         ("Family services CI, Siunsote", "Sponsor"),
         ("Family services CI, Soite", "Sponsor"),
     }
-    assert all(td.get("data-state") == "covered" for row in cells.values() for f, td in row.items() if f != "Sponsor")
+    assert all(
+        td.get("data-state") == "covered" for row in cells.values() for f, td in row.items() if f != "Sponsor"
+    )
 
 
 def test_cells_name_holders_and_roles_for_hover_and_screen_readers() -> None:

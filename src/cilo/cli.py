@@ -79,7 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _base_option(n)
 
-    h = sub.add_parser("report", help="one self-contained HTML page: coverage matrix, gaps, network, messages")
+    h = sub.add_parser(
+        "report", help="one self-contained HTML page: coverage matrix, gaps, network, messages"
+    )
     _files_argument(h)
     _profile_options(h)
     h.add_argument(

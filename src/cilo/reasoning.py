@@ -193,8 +193,8 @@ def inconsistencies(triples: list[Triple]) -> list[Problem]:
     lists, the axioms it reads, the statements of the properties declared irreflexive, asymmetric or
     disjoint, and the types that name a class of a disjointness axiom.
     """
-    classes = set(_INCONSISTENCY_CLASSES)
-    predicates = set(_INCONSISTENCY_PREDICATES)
+    classes: set[Node] = set(_INCONSISTENCY_CLASSES)
+    predicates: set[Node] = set(_INCONSISTENCY_PREDICATES)
     for s, p, o in triples:  # membership tests, not ==: rdflib's __eq__ is Python code
         if p in _CLASS_AXIOMS:
             classes.update((s, o))
