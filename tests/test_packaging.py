@@ -62,6 +62,8 @@ def test_wheel_contains_the_data_files(wheel: Path) -> None:
         "cilo/data/examples/finnish-ci-model.ttl",
         "cilo/data/examples/english-ics.csv",
         "cilo/py.typed",
+        "cilo/templates/report.html.j2",
+        "cilo/templates/report.css",
     ):
         assert path in names
     assert not any(n.startswith("src/") for n in names)
@@ -93,6 +95,8 @@ def test_installed_wheel_works_with_no_repository_beside_it(wheel: Path, tmp_pat
         "g = cilo.ontology(); assert len(g) > 500\n"
         "(fi,) = [e for e in cilo.examples() if e.name == 'finnish-ci-model.yaml']\n"
         "r = cilo.validate(pathlib.Path(str(fi)))\n"
+        "page = cilo.html_report(pathlib.Path(str(fi)))\n"
+        "assert '<style>' in page and 'Family services CI, Soite' in page\n"
         "print(len(g), r.conforms, len(r.results))\n"
     ).replace("%s", str(target))
     env = {**os.environ, "PYTHONPATH": str(target)}
