@@ -8,8 +8,8 @@
 from typing import Any
 
 from cilo.builder import Description
-from cilo.catalogue import Query, QueryError
-from cilo.errors import CiloError, InputError, ShapesError, TermError
+from cilo.catalogue import Query
+from cilo.errors import CiloError, InputError, QueryError, ShapesError, TermError
 from cilo.htmlreport import html_report, write_report
 from cilo.loading import load
 from cilo.namespace import CILO

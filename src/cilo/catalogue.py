@@ -24,7 +24,8 @@ from rdflib.term import Node
 
 from cilo.builder import parse_date
 from cilo.context import check_id, expand_curie
-from cilo.errors import CiloError
+from cilo.errors import QueryError as QueryError  # defined in errors; re-exported where it was
+from cilo.limits import check_query
 from cilo.namespace import CILO
 from cilo.resources import data_dir
 from cilo.vocabulary import defined_terms, local_name, resolve, suggestion
@@ -33,10 +34,6 @@ from cilo.vocabulary import defined_terms, local_name, resolve, suggestion
 _CLASS_KINDS = {"role": CILO.BackboneRole, "function": CILO.LeadershipFunction, "level": CILO.GovernanceLevel}
 KINDS = (*_CLASS_KINDS, "iri", "date")
 _PARAMETER = re.compile(r"^\s*(\w+)\s*\(\s*(\w+)\s*(?:,\s*(optional)\s*)?\)\s*$")
-
-
-class QueryError(CiloError):
-    """An unknown query or parameter, a bad parameter value, or a query that cannot run."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +98,13 @@ def iri(value: str) -> URIRef:
     return URIRef(check_id(full))
 
 
-def parse(text: str, source: str) -> Query:
-    """A query from the text of a ``.rq`` file; the header is optional for ad-hoc queries."""
+def parse(text: str, source: str, *, allow_service: bool = False) -> Query:
+    """A query from the text of a ``.rq`` file; the header is optional for ad-hoc queries.
+
+    The text is checked first (:func:`cilo.limits.check_query`): too long, nested too deeply, or
+    reaching outside the data (``SERVICE`` unless ``allow_service``, ``LOAD``, ``FROM``) is refused.
+    """
+    check_query(text, source, allow_service=allow_service)
     header: dict[str, str] = {}
     for line in text.splitlines():
         match = re.match(r"^#\s*(name|description|parameters)\s*:\s*(.*)$", line.strip())

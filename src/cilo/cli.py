@@ -113,6 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     where.add_argument("--endpoint", metavar="URL", help="query a remote SPARQL 1.1 endpoint")
     q.add_argument("--timeout", type=float, default=30.0, help="endpoint timeout in seconds (default 30)")
+    q.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="let a query file use SERVICE (asks other servers); refused otherwise",
+    )
     _base_option(q)
 
     s = sub.add_parser("store", help="manage an embedded Oxigraph store")
@@ -217,7 +222,8 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from cilo.catalogue import QueryError, queries
+    from cilo.catalogue import queries
+    from cilo.errors import QueryError
     from cilo.querying import query
     from cilo.stores import Endpoint, OxigraphStore
 
@@ -248,7 +254,7 @@ def _query(args: argparse.Namespace) -> int:
         raise QueryError("give the files to query, or --store DIR, or --endpoint URL")
     else:
         data = load(args.files, base=args.base)
-    results = query(args.name, data, **params)  # type: ignore[arg-type]
+    results = query(args.name, data, allow_network=args.allow_network, **params)  # type: ignore[arg-type]
     text = {"json": results.to_json() + "\n", "csv": results.to_csv(), "table": results.to_table()}[
         args.format
     ]

@@ -27,6 +27,10 @@ class InputError(CiloError):
         super().__init__(f"{where}: {message}")
 
 
+class QueryError(CiloError):
+    """An unknown query or parameter, a bad parameter value, or a query that cannot (or may not) run."""
+
+
 class ShapesError(CiloError):
     """A profile or shapes file that cannot be used."""
 

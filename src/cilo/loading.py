@@ -17,6 +17,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from cilo.errors import InputError
 from cilo.formats import description, table
+from cilo.limits import check_file, check_triples
 
 #: File extension -> format: an rdflib parser name, or ``yaml``, ``json`` or ``csv``.
 FORMATS: dict[str, str] = {
@@ -39,6 +40,8 @@ _QUAD_FORMATS = {"nquads", "trig"}
 _LINE_FORMATS = {"nt", "nquads"}
 
 PathLike = str | Path
+#: The UTF-8 byte-order mark some editors write first; no RDF syntax allows it, so it is dropped.
+BOM = b"\xef\xbb\xbf"
 
 
 def format_for(path: PathLike) -> str:
@@ -73,15 +76,19 @@ def parse_into(graph: Graph, path: PathLike, *, base: str | None = None) -> None
     if not p.is_file():
         raise InputError(path, "no such file" if not p.exists() else "not a file")
     try:
+        check_file(p)
         data = p.read_bytes()
     except OSError as e:
         raise InputError(path, f"cannot read the file: {e.strerror}") from None
+    data = data.removeprefix(BOM)
+    check_file(p, data)
     try:
         parsed = _read(data, fmt, str(path), base)
     except InputError:
         raise
     except Exception as e:
         raise _explain(path, fmt, data, e) from None
+    check_triples(path, len(parsed))
     graph += parsed
     for prefix, ns in parsed.namespaces():
         graph.bind(prefix, ns, override=False)
@@ -110,6 +117,10 @@ def _parse(data: bytes, fmt: str) -> Graph:
 
 def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputError:
     """Turn a parser's exception into an InputError with the line (and column) where known."""
+    if isinstance(error, RecursionError):
+        return InputError(
+            path, f"nested too deeply to read as {fmt} (brackets, lists or blank nodes within each other)"
+        )
     if isinstance(error, BadSyntax):
         why = getattr(error, "_why", str(error))
         return InputError(path, f"Turtle syntax error: {why}", line=_bad_syntax_line(error, data))

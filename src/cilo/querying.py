@@ -9,7 +9,8 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from cilo import catalogue
-from cilo.catalogue import Query, QueryError
+from cilo.catalogue import Query
+from cilo.errors import QueryError
 from cilo.loading import PathLike
 from cilo.results import Results
 from cilo.stores import Endpoint, MemoryStore, OxigraphStore, Store
@@ -17,40 +18,49 @@ from cilo.stores import Endpoint, MemoryStore, OxigraphStore, Store
 Data = Graph | PathLike | Iterable[PathLike] | MemoryStore | OxigraphStore | Endpoint
 
 
-def query(name: str | Path, data: Data, /, **params: str | Node) -> Results:
+def query(name: str | Path, data: Data, /, *, allow_network: bool = False, **params: str | Node) -> Results:
     """Run the catalogue query ``name`` (or the ``.rq`` file at that path) over ``data``.
 
     ``data`` is an rdflib Graph, one or several files, or a store (:class:`~cilo.stores.MemoryStore`,
     :class:`~cilo.stores.OxigraphStore`, :class:`~cilo.stores.Endpoint`); the ontology is always
     queried with it. ``params`` bind the query's parameters: short names (``role="Evaluator"``),
-    prefixed names or IRIs, dates as ``YYYY-MM-DD``.
+    prefixed names or IRIs, dates as ``YYYY-MM-DD``. A query file that uses ``SERVICE`` runs only
+    with ``allow_network=True``; ``LOAD``, ``FROM`` and ``FROM NAMED`` are always refused.
     """
-    return _run(_query(name), data, params)
+    return _run(_query(name, allow_network), data, params)
 
 
-def sparql(text: str, data: Data, /, **params: str | Node) -> Results:
+def sparql(text: str, data: Data, /, *, allow_network: bool = False, **params: str | Node) -> Results:
     """Run the SELECT query ``text`` over ``data`` (as :func:`query`); ``params`` bind its variables."""
-    return _run(catalogue.parse(text, "the query"), data, params, ad_hoc=True)
+    return _run(catalogue.parse(text, "the query", allow_service=allow_network), data, params, ad_hoc=True)
 
 
-def _query(name: str | Path) -> Query:
+def _query(name: str | Path, allow_network: bool = False) -> Query:
     if isinstance(name, Path) or str(name).endswith(".rq"):
         path = Path(name)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise QueryError(f"{path}: cannot read the query: {getattr(e, 'strerror', None) or e}") from None
-        return catalogue.parse(text, str(path))
+        return catalogue.parse(text, str(path), allow_service=allow_network)
     return catalogue.get(str(name))
 
 
 def _run(q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = False) -> Results:
     if ad_hoc and not q.parameters:
-        bindings = {k: v if isinstance(v, Node) else catalogue.iri(str(v)) for k, v in params.items()}
+        bindings = {k: v if isinstance(v, Node) else _ad_hoc_term(k, str(v)) for k, v in params.items()}
     else:
         bindings = q.bindings(params)
     store: Store = data if isinstance(data, MemoryStore | OxigraphStore | Endpoint) else MemoryStore(data)
     return store.select(q, bindings)
+
+
+def _ad_hoc_term(name: str, value: str) -> Node:
+    """An ad-hoc query's parameter as an IRI (a full IRI, prefixed name or cilo short name)."""
+    try:
+        return catalogue.iri(value)
+    except ValueError as e:
+        raise QueryError(f"parameter {name}: {e}") from None
 
 
 def queries() -> list[Query]:

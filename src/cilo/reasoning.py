@@ -250,10 +250,7 @@ def _asserted(data: Data, base: str | None) -> list[Triple]:
         raise InputError("the data", "no input file given")
     term = term_converter()
     for path in paths:
-        try:
-            quads = native_parse(path)
-        except (SyntaxError, ValueError, OSError):
-            quads = None
+        quads = native_parse(path, base=base)
         if quads is None:
             triples += list(load(path, base=base))
         else:

@@ -8,6 +8,7 @@ from validated terms, at the start of the query's outermost group.
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,8 +21,10 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from cilo.catalogue import Query, QueryError
-from cilo.loading import PathLike, format_for, load
+from cilo.catalogue import Query
+from cilo.errors import InputError, QueryError
+from cilo.limits import check_file, check_triples
+from cilo.loading import BOM, PathLike, format_for, load
 from cilo.ontology import ontology
 from cilo.results import Results, Row, plain_literal, term_from_json
 
@@ -88,26 +91,17 @@ class OxigraphStore:
             else:
                 self._store = pyoxigraph.Store(str(self.path))
         except OSError as e:
+            if "LOCK" in str(e):
+                raise QueryError(
+                    f"{self.path}: the store is in use by another process (one writer at a time); "
+                    "wait for it to finish, or query it read-only"
+                ) from None
             raise QueryError(f"{self.path}: cannot open the store: {e}") from None
 
     def load(self, paths: Iterable[PathLike], *, base: str | None = None) -> int:
         """Add the files (any format) and the ontology, all or nothing; returns the triples added."""
         paths = list(paths)
         before = len(self._store)
-        if before == 0 and all(format_for(p) in _OXIGRAPH_FORMATS for p in paths):
-            # A new store and RDF files: Oxigraph's bulk loader (several times faster, not
-            # transactional); on any error the store is emptied again and the careful path runs.
-            try:
-                for path in paths:
-                    _native_load(self._store.bulk_load, path)
-                self._store.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-                self._store.flush()
-                return len(self._store)
-            except Exception:
-                self._store.clear()
-            except BaseException:
-                self._store.clear()
-                raise
         staging = pyoxigraph.Store()  # in memory: every file parses here, or no change
         load_into(staging, paths, base=base)
         staging.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -192,32 +186,62 @@ def ontology_ntriples() -> bytes:
 
 def load_into(store: Any, paths: list[PathLike], *, base: str | None = None) -> None:
     """Parse ``paths`` into a pyoxigraph store: Turtle, N-Triples, N-Quads and TriG by Oxigraph, the rest
-    (and any file Oxigraph rejects, so the error names the line the way cilo does) by cilo's readers."""
+    by cilo's readers. A file Oxigraph rejects is an :class:`InputError` naming file and line."""
     for path in paths:
-        fmt = format_for(path)
-        if fmt in _OXIGRAPH_FORMATS and Path(path).is_file():
-            try:
-                _native_load(store.load, path)
-                continue
-            except (SyntaxError, ValueError, OSError):
-                pass
-        graph = load(path, base=base)
-        store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        native = _rdf_bytes(path)
+        if native is None:
+            graph = load(path, base=base)
+            store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            continue
+        data, fmt = native
+        try:
+            store.load(data, format=fmt, base_iri=Path(path).resolve().as_uri())
+        except (SyntaxError, ValueError) as e:
+            raise _rejected(path, e, base) from None
 
 
-def native_parse(path: PathLike) -> list[Any] | None:
+def native_parse(path: PathLike, *, base: str | None = None) -> list[Any] | None:
     """The quads of ``path`` from Oxigraph's parser, or None when Oxigraph does not read its format."""
-    fmt = _OXIGRAPH_FORMATS.get(format_for(path))
-    if fmt is None or not Path(path).is_file():
+    native = _rdf_bytes(path)
+    if native is None:
         return None
-    kind = getattr(pyoxigraph.RdfFormat, fmt)
-    return list(pyoxigraph.parse(path=str(path), format=kind, base_iri=Path(path).resolve().as_uri()))
+    data, fmt = native
+    try:
+        quads = list(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
+    except (SyntaxError, ValueError) as e:
+        raise _rejected(path, e, base) from None
+    check_triples(path, len(quads))
+    return quads
 
 
-def _native_load(method: Any, path: PathLike) -> None:
-    """Parse ``path`` with Oxigraph's own parser through ``method`` (a store's load or bulk_load)."""
-    fmt = getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[format_for(path)])
-    method(path=str(path), format=fmt, base_iri=Path(path).resolve().as_uri())
+def _rdf_bytes(path: PathLike) -> tuple[bytes, Any] | None:
+    """The checked bytes (byte-order mark removed) and Oxigraph format of an RDF file Oxigraph reads."""
+    fmt = _OXIGRAPH_FORMATS.get(format_for(path))
+    p = Path(path)
+    if fmt is None or not p.is_file():
+        return None
+    check_file(p)
+    try:
+        data = p.read_bytes().removeprefix(BOM)
+    except OSError as e:
+        raise InputError(path, f"cannot read the file: {e.strerror}") from None
+    return data, getattr(pyoxigraph.RdfFormat, fmt)
+
+
+def _rejected(path: PathLike, error: Exception, base: str | None) -> InputError:
+    """The error for a file Oxigraph's parser rejected: cilo's own reader's, which names the line
+    the way cilo always does; Oxigraph's (with its line) when that reader accepts what Oxigraph
+    does not, such as an IRI with a space."""
+    try:
+        load(path, base=base)
+    except InputError as e:
+        return e
+    message = re.sub(r"^Parser error at [^:]*: | \(line \d+\)$", "", str(error))
+    syntax = _SYNTAX_NAMES[format_for(path)]
+    return InputError(path, f"{syntax} syntax error: {message}", line=getattr(error, "lineno", None))
+
+
+_SYNTAX_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG"}
 
 
 def has_named_graphs(store: Any) -> bool:

@@ -1,0 +1,140 @@
+"""What cilo refuses before any parser or query engine sees it, and the limits it enforces.
+
+cilo reads files people write and files people are sent. Nothing here trusts them:
+- a file larger than :attr:`Limits.max_file_bytes`, or parsing to more than
+  :attr:`Limits.max_triples` triples, is refused;
+- RDF/XML with a DOCTYPE or an ENTITY declaration is refused (entity expansion took rdflib 146 s on
+  a 552-byte file and is unbounded in Oxigraph);
+- a SPARQL query longer than :attr:`Limits.max_query_chars`, nested deeper than
+  :attr:`Limits.max_query_depth` (Oxigraph's parser crashed at about 5,000 levels), or naming
+  ``SERVICE`` (unless network access is asked for), ``LOAD``, ``FROM`` or ``FROM NAMED`` is refused,
+  with the line of the clause.
+The defaults are far above what a real description or query needs; :func:`set_limits` changes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from cilo.errors import InputError, QueryError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits on untrusted input (see :func:`set_limits`)."""
+
+    #: Largest file cilo reads, in bytes.
+    max_file_bytes: int = 1 << 30
+    #: Most triples one file may hold.
+    max_triples: int = 50_000_000
+    #: Longest SPARQL query text, in characters.
+    max_query_chars: int = 1_000_000
+    #: Deepest nesting of ``( { [`` in a SPARQL query.
+    max_query_depth: int = 200
+    #: Wall-clock seconds an ad-hoc query may run before it is stopped.
+    query_seconds: float = 120.0
+    #: Wall-clock seconds HermiT may run before it is stopped.
+    reasoner_seconds: float = 600.0
+
+
+_current = Limits()
+
+
+def limits() -> Limits:
+    """The limits in force."""
+    return _current
+
+
+def set_limits(**changes: float) -> Limits:
+    """Change some limits (e.g. ``set_limits(max_triples=100_000_000)``); returns the previous ones."""
+    global _current
+    previous = _current
+    _current = dataclasses.replace(_current, **changes)  # type: ignore[arg-type]
+    return previous
+
+
+def check_file(path: Path, data: bytes | None = None) -> None:
+    """Refuse ``path`` when it is too large, or RDF/XML that declares a DTD or entities."""
+    size = len(data) if data is not None else path.stat().st_size
+    if size > _current.max_file_bytes:
+        raise InputError(
+            path,
+            f"the file is {size:,} bytes; cilo reads at most {_current.max_file_bytes:,} "
+            "(cilo.set_limits changes it)",
+        )
+    if path.suffix.lower() in (".rdf", ".owl", ".xml"):
+        head = data if data is not None else path.read_bytes()
+        match = _DTD.search(head)
+        if match:
+            line = head[: match.start()].count(b"\n") + 1
+            raise InputError(
+                path,
+                f"RDF/XML with a {match.group(1).decode().upper()} declaration is refused: entity expansion "
+                "can make a small file take minutes or all memory; remove the DOCTYPE and write the IRIs out",
+                line=line,
+            )
+
+
+def check_triples(path: Path | str, count: int) -> None:
+    """Refuse a file that parsed to more triples than the limit."""
+    if count > _current.max_triples:
+        raise InputError(
+            path, f"the file holds {count:,} triples; cilo reads at most {_current.max_triples:,} per file"
+        )
+
+
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+# SPARQL lexemes that can hide brackets or keywords: comments, strings (long and short), IRIs,
+# variables and prefixed names. IRIREF has no spaces, which tells it from the `<` operator.
+_LEXEMES = re.compile(
+    r"""
+      (?P<comment>\#[^\n]*)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<name>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+|[\w.-]*:[\w.:%\\-]*)
+    | (?P<word>[A-Za-z_]+)
+    | (?P<open>[({\[])
+    | (?P<close>[)}\]])
+    """,
+    re.VERBOSE,
+)
+_REFUSED = {
+    "SERVICE": "SERVICE asks another server over the network",
+    "LOAD": "LOAD reads a file or URL into the data",
+    "FROM": "FROM and FROM NAMED read graphs from files or URLs",
+}
+
+
+def check_query(text: str, source: str = "the query", *, allow_service: bool = False) -> None:
+    """Refuse a query that is too long, nested too deeply, or reaches outside the data it is given."""
+    if len(text) > _current.max_query_chars:
+        raise QueryError(
+            f"{source}: the query is {len(text):,} characters; cilo runs at most {_current.max_query_chars:,}"
+        )
+    depth = 0
+    for match in _LEXEMES.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > _current.max_query_depth:
+                line = text.count("\n", 0, match.start()) + 1
+                raise QueryError(
+                    f"{source}, line {line}: the query nests groups or parentheses more than "
+                    f"{_current.max_query_depth} deep; cilo refuses deeper queries"
+                )
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        elif kind == "word":
+            word = match.group().upper()
+            if word in _REFUSED and not (word == "SERVICE" and allow_service):
+                line = text.count("\n", 0, match.start()) + 1
+                hint = " (allow it with --allow-network / allow_network=True)" if word == "SERVICE" else ""
+                raise QueryError(
+                    f"{source}, line {line}: {word} is refused: {_REFUSED[word]}; cilo queries only the "
+                    f"data it is given{hint}"
+                )

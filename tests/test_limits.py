@@ -1,0 +1,239 @@
+"""Hostile and odd input: refused with a clear error (file, line, what is wrong), never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import cilo
+from cilo.errors import InputError, QueryError
+from cilo.limits import check_query, limits, set_limits
+from tests.conftest import EXAMPLES, FIXTURES, run_cli
+
+HOSTILE = FIXTURES / "hostile"
+FINNISH = EXAMPLES / "finnish-ci-model.yaml"
+FINNISH_TTL = EXAMPLES / "finnish-ci-model.ttl"
+
+
+@pytest.fixture
+def restore_limits() -> Iterator[None]:
+    previous = limits()
+    yield
+    set_limits(**vars(previous))
+
+
+# --- RDF/XML entities ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["entity-expansion.rdf", "external-entity.rdf"])
+def test_rdfxml_with_a_dtd_is_refused_before_parsing(name: str) -> None:
+    with pytest.raises(InputError) as caught:
+        cilo.load(HOSTILE / name)
+    assert caught.value.line == 3
+    assert "DOCTYPE declaration is refused" in str(caught.value)
+    done = run_cli("validate", HOSTILE / name)
+    assert done.returncode == 2
+    assert f"{name}, line 3: RDF/XML with a DOCTYPE declaration is refused" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# --- size and triple limits ---------------------------------------------------------------------
+
+
+def test_a_file_over_the_size_limit_is_refused(restore_limits: None) -> None:
+    set_limits(max_file_bytes=1000)
+    for path in (FINNISH, FINNISH_TTL):
+        with pytest.raises(InputError, match=r"bytes; cilo reads at most 1,000"):
+            cilo.validate(path)
+        with pytest.raises(InputError, match=r"bytes; cilo reads at most 1,000"):
+            cilo.reason(path)
+
+
+def test_a_file_over_the_triple_limit_is_refused(restore_limits: None) -> None:
+    set_limits(max_triples=100)
+    with pytest.raises(InputError, match=r"triples; cilo reads at most 100 per file"):
+        cilo.load(FINNISH)
+    with pytest.raises(InputError, match=r"triples; cilo reads at most 100 per file"):
+        cilo.reason(FINNISH_TTL)
+
+
+# --- nesting ------------------------------------------------------------------------------------
+
+
+def _deep(tmp_path: Path, name: str, opening: str, middle: str, closing: str, depth: int = 100_000) -> Path:
+    path = tmp_path / name
+    path.write_text(opening * depth + middle + closing * depth, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "middle", "closing"),
+    [
+        ("deep.jsonld", '{"https://example.org/p": ', "1", "}"),
+        ("deep.yaml", "- ", "x", ""),
+        ("flow.yaml", "[", "", "]"),
+        ("deep.ttl", "[ <https://example.org/p> ", "<https://example.org/o>", " ]"),
+    ],
+)
+def test_deeply_nested_files_give_an_input_error_not_a_recursion_error(
+    tmp_path: Path, name: str, opening: str, middle: str, closing: str
+) -> None:
+    path = _deep(tmp_path, name, opening, middle, closing)
+    if name.endswith(".ttl"):  # a statement around the nested blank nodes
+        path.write_text(
+            f"<https://example.org/a> <https://example.org/p> {path.read_text()} .", encoding="utf-8"
+        )
+    with pytest.raises(InputError):
+        cilo.load(path)
+    done = run_cli("query", "table3", path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and name in done.stderr
+
+
+def test_deeply_nested_queries_are_refused_before_any_engine(tmp_path: Path) -> None:
+    text = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000  # crashed Oxigraph's parser
+    for data in (cilo.MemoryStore(FINNISH), FINNISH):
+        with pytest.raises(QueryError, match="nests groups or parentheses more than 200 deep"):
+            cilo.sparql(text, data)
+    parens = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 300 + "1" + ")" * 300 + ") }"
+    with pytest.raises(QueryError, match="line 1: the query nests"):
+        check_query(parens)
+    query = tmp_path / "deep.rq"
+    query.write_text(text, encoding="utf-8")
+    done = run_cli("query", query, FINNISH)
+    assert done.returncode == 2 and "nests groups" in done.stderr
+
+
+def test_an_overlong_query_is_refused(restore_limits: None) -> None:
+    set_limits(max_query_chars=50)
+    with pytest.raises(QueryError, match="characters; cilo runs at most 50"):
+        cilo.sparql("SELECT ?s WHERE { ?s ?p ?o } # a comment that makes it long", FINNISH)
+
+
+# --- clauses that reach outside the data --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "clause", "line"),
+    [("service.rq", "SERVICE", 5), ("from.rq", "FROM", 4), ("from-named.rq", "FROM", 4)],
+)
+def test_queries_reaching_outside_the_data_are_refused(
+    name: str, clause: str, line: int, tmp_path: Path
+) -> None:
+    store_dir = tmp_path / "db"
+    assert run_cli("store", "load", store_dir, FINNISH).returncode == 0
+    for data in (FINNISH, cilo.MemoryStore(FINNISH), cilo.OxigraphStore(store_dir, read_only=True)):
+        with pytest.raises(QueryError, match=rf"{name}, line {line}: {clause} is refused"):
+            cilo.query(HOSTILE / name, data)
+    done = run_cli("query", HOSTILE / name, FINNISH)
+    assert done.returncode == 2
+    assert f"line {line}: {clause} is refused" in done.stderr
+
+
+def test_load_updates_are_refused() -> None:
+    with pytest.raises(QueryError, match="LOAD is refused"):
+        cilo.sparql("LOAD <file:///etc/passwd>", FINNISH)
+
+
+def test_keywords_in_comments_strings_iris_and_names_are_not_clauses() -> None:
+    rows = cilo.query(HOSTILE / "keywords-in-disguise.rq", FINNISH)
+    assert len(rows) > 0
+
+
+def test_service_needs_allow_network_even_for_the_catalogue_api() -> None:
+    text = (HOSTILE / "service.rq").read_text(encoding="utf-8")
+    with pytest.raises(QueryError, match="allow_network=True"):
+        cilo.sparql(text, FINNISH)
+
+
+# --- injection through parameters ---------------------------------------------------------------
+
+ATTACKS = [
+    line.replace("\\u003e", ">")
+    for line in (HOSTILE / "attack-strings.txt").read_text(encoding="utf-8").splitlines()
+    if line
+] + ["two\nlines } #", "quote ' and \" both"]
+
+
+@pytest.mark.parametrize("value", ATTACKS)
+@pytest.mark.parametrize("parameter", ["role", "initiative", "agent"])
+def test_parameter_values_cannot_change_a_query(value: str, parameter: str) -> None:
+    everything = len(cilo.query("who-holds-role", FINNISH))
+    for data in (FINNISH, cilo.MemoryStore(FINNISH)):
+        try:
+            rows = cilo.query("who-holds-role", data, **{parameter: value})
+        except QueryError as e:
+            assert "Traceback" not in str(e)
+            continue
+        assert len(rows) < everything
+
+
+@pytest.mark.parametrize("value", ATTACKS)
+def test_cli_bind_values_cannot_change_a_query(value: str) -> None:
+    done = run_cli("query", "who-holds-role", FINNISH, "--bind", f"initiative={value}", "--format", "json")
+    assert done.returncode in (0, 2), done.stderr
+    assert "Traceback" not in done.stderr
+    if done.returncode == 0:
+        assert '"bindings": []' in done.stdout
+
+
+@pytest.mark.parametrize("value", ATTACKS)
+def test_ad_hoc_bindings_are_terms_not_text(value: str) -> None:
+    text = "PREFIX cilo: <https://w3id.org/cilo#> SELECT ?a WHERE { ?a cilo:role ?role }"
+    try:
+        rows = cilo.sparql(text, FINNISH, role=value)
+    except QueryError:
+        return
+    assert len(rows) == 0
+
+
+# --- odd but legal input ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["bom-crlf.yaml", "bom-crlf.ttl", "unicode.yaml", "odd-iris.ttl"])
+def test_odd_but_legal_files_are_read(name: str) -> None:
+    graph = cilo.load(HOSTILE / name)
+    assert len(graph) > 0
+    report = cilo.validate(HOSTILE / name)
+    assert len(report.initiatives) == 1
+    assert cilo.reason(HOSTILE / name).consistent
+
+
+def test_unicode_labels_survive_loading_and_reporting() -> None:
+    report = cilo.validate(HOSTILE / "unicode.yaml")
+    (name,) = report.initiatives.values()
+    assert name == "Perhepalvelut, Äänekoski — 家庭服务 — خدمات الأسرة — 👪"
+    assert name in cilo.html_report(HOSTILE / "unicode.yaml")
+
+
+@pytest.mark.parametrize(
+    "name", ["empty.ttl", "empty.yaml", "empty.csv", "empty.jsonld", "empty.rdf", "empty.nt"]
+)
+def test_empty_files_are_clear_errors(name: str) -> None:
+    done = run_cli("validate", HOSTILE / name)
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"cilo: error: {HOSTILE / name}")
+    assert "Traceback" not in done.stderr
+
+
+def test_an_iri_oxigraph_refuses_is_an_input_error_with_its_line() -> None:
+    for run in (cilo.validate, cilo.reason):
+        with pytest.raises(InputError) as caught:
+            run(HOSTILE / "bad-iri.ttl")
+        assert caught.value.line == 2
+        assert "Invalid IRI code point" in str(caught.value)
+
+
+def test_a_huge_literal_is_kept_whole(tmp_path: Path) -> None:
+    text = "x" * 5_000_000
+    path = tmp_path / "huge.ttl"
+    path.write_text(
+        "@prefix cilo: <https://w3id.org/cilo#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'<https://example.org/i> a cilo:Initiative ; rdfs:comment "{text}" .\n',
+        encoding="utf-8",
+    )
+    report = cilo.validate(path)
+    assert len(report.initiatives) == 1
+    assert any(len(str(o)) == len(text) for o in cilo.load(path).objects())
