@@ -20,6 +20,10 @@ from typing import Any
 from sybil import Example, Sybil
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser
 
+from tests import network_guard
+
+network_guard.install()  # the documentation's code, too, may reach only loopback
+
 _OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 

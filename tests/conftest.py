@@ -6,9 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests import network_guard
+
+network_guard.install()
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -30,6 +35,16 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
     return subprocess.run(
         [cilo_exe(), *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
     )
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only() -> Iterator[None]:
+    """Fail any test that reached (or tried to reach) beyond loopback: see tests/network_guard.py."""
+    start = len(network_guard.violations)
+    yield
+    reached = network_guard.violations[start:]
+    if reached:
+        pytest.fail(f"the test tried to reach beyond loopback: {'; '.join(reached)}")
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -237,3 +238,53 @@ def test_a_huge_literal_is_kept_whole(tmp_path: Path) -> None:
     report = cilo.validate(path)
     assert len(report.initiatives) == 1
     assert any(len(str(o)) == len(text) for o in cilo.load(path).objects())
+
+
+# --- wall-clock limits --------------------------------------------------------------------------
+
+PATHOLOGICAL = HOSTILE / "pathological-path.rq"
+DENSE = HOSTILE / "dense.ttl"
+
+
+def test_runaway_queries_are_stopped_cleanly_on_every_store(restore_limits: None, tmp_path: Path) -> None:
+    store_dir = tmp_path / "db"
+    assert run_cli("store", "load", store_dir, DENSE).returncode == 0
+    set_limits(query_seconds=2)
+    stores = (DENSE, cilo.MemoryStore(DENSE), cilo.OxigraphStore(store_dir, read_only=True))
+    for data in stores:
+        with pytest.raises(QueryError, match=r"cross-product.rq: the query was stopped after 2 s"):
+            cilo.query(HOSTILE / "cross-product.rq", data)
+    # (p|^p)*: stopped by the limit; rdflib may first run out of stack in its recursive path
+    # evaluation, which is reported as cleanly
+    for data in stores:
+        with pytest.raises(QueryError, match=r"pathological-path.*(stopped after 2 s|recursed too deeply)"):
+            cilo.query(PATHOLOGICAL, data)
+    # the stores still answer afterwards
+    assert len(cilo.query(HOSTILE / "keywords-in-disguise.rq", cilo.OxigraphStore(store_dir, read_only=True)))
+
+
+def test_cli_time_limit_stops_a_query(tmp_path: Path) -> None:
+    done = run_cli("query", PATHOLOGICAL, DENSE, "--time-limit", "1.5")
+    assert done.returncode == 2
+    assert "the query was stopped after 1.5 s" in done.stderr
+
+
+def test_a_query_error_inside_the_time_limited_worker_comes_back_as_itself() -> None:
+    with pytest.raises(QueryError, match="parameter role"):
+        cilo.sparql("SELECT ?a WHERE { ?a ?p ?role }", FINNISH, role="not a term }")
+
+
+@pytest.mark.java
+@pytest.mark.skipif(not shutil.which("java"), reason="no Java runtime on this machine")
+def test_hermit_is_stopped_at_its_limit(restore_limits: None) -> None:
+    set_limits(reasoner_seconds=0.2)
+    with pytest.raises(cilo.ReasoningError, match=r"HermiT was stopped after 0.2 s"):
+        cilo.reason(FINNISH, engine="dl")
+
+
+@pytest.mark.java
+@pytest.mark.skipif(not shutil.which("java"), reason="no Java runtime on this machine")
+def test_owl_imports_are_never_followed() -> None:
+    # the network guard (tests/network_guard.py) fails this test if anything tries to fetch them
+    for engine in ("rl", "dl"):
+        assert cilo.reason(HOSTILE / "imports.ttl", engine=engine).consistent

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from rdflib import RDF
 
 import cilo
 from cilo import Endpoint, MemoryStore, OxigraphStore, QueryError
@@ -231,3 +232,15 @@ def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
         assert len(reader) == len(first)
     finally:
         del first
+
+
+def test_service_runs_only_when_network_access_is_allowed(endpoint: str) -> None:
+    text = (
+        "PREFIX cilo: <https://w3id.org/cilo#>\n"
+        f"SELECT ?initiative WHERE {{ SERVICE <{endpoint}> {{ ?initiative a cilo:Initiative }} }}"
+    )
+    with pytest.raises(QueryError, match="line 2: SERVICE is refused"):
+        cilo.sparql(text, FILES)
+    rows = cilo.sparql(text, FILES, allow_network=True)  # rdflib asks the loopback server
+    served = {str(i) for i in cilo.load(FILES).subjects(RDF.type, cilo.CILO.Initiative)}
+    assert served and {str(r["initiative"]) for r in rows} == served

@@ -67,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help="write the closure here (format from the extension: ttl nt rdf jsonld)",
     )
+    _time_limit_option(r, "HermiT (--engine dl)", "reasoner_seconds")
     _base_option(r)
 
     n = sub.add_parser("network", help="the actor network: centrality, brokers, and bridging roles")
@@ -113,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     where.add_argument("--endpoint", metavar="URL", help="query a remote SPARQL 1.1 endpoint")
     q.add_argument("--timeout", type=float, default=30.0, help="endpoint timeout in seconds (default 30)")
+    _time_limit_option(q, "a query file you wrote", "query_seconds")
     q.add_argument(
         "--allow-network",
         action="store_true",
@@ -146,6 +148,18 @@ def _profile_options(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--shapes", metavar="FILE", help="your own shapes file, used in place of the profile")
 
 
+def _time_limit_option(parser: argparse.ArgumentParser, what: str, limit: str) -> None:
+    from cilo.limits import limits
+
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        dest=limit,
+        help=f"stop {what} after SECONDS (default {getattr(limits(), limit):g})",
+    )
+
+
 def _base_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base", metavar="IRI", help="base IRI for local ids in YAML, JSON and CSV files that set none"
@@ -155,6 +169,11 @@ def _base_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    for limit in ("query_seconds", "reasoner_seconds"):
+        if getattr(args, limit, None) is not None:
+            from cilo.limits import set_limits
+
+            set_limits(**{limit: getattr(args, limit)})
     try:
         if args.command == "summary":
             from cilo.summary import ontology_summary

@@ -11,9 +11,11 @@ from rdflib.term import Node
 from cilo import catalogue
 from cilo.catalogue import Query
 from cilo.errors import QueryError
+from cilo.limits import limits
 from cilo.loading import PathLike
 from cilo.results import Results
 from cilo.stores import Endpoint, MemoryStore, OxigraphStore, Store
+from cilo.timelimit import TimeLimitError, run_limited
 
 Data = Graph | PathLike | Iterable[PathLike] | MemoryStore | OxigraphStore | Endpoint
 
@@ -27,12 +29,20 @@ def query(name: str | Path, data: Data, /, *, allow_network: bool = False, **par
     prefixed names or IRIs, dates as ``YYYY-MM-DD``. A query file that uses ``SERVICE`` runs only
     with ``allow_network=True``; ``LOAD``, ``FROM`` and ``FROM NAMED`` are always refused.
     """
-    return _run(_query(name, allow_network), data, params)
+    return _run(
+        _query(name, allow_network), data, params, limited=isinstance(name, Path) or str(name).endswith(".rq")
+    )
 
 
 def sparql(text: str, data: Data, /, *, allow_network: bool = False, **params: str | Node) -> Results:
     """Run the SELECT query ``text`` over ``data`` (as :func:`query`); ``params`` bind its variables."""
-    return _run(catalogue.parse(text, "the query", allow_service=allow_network), data, params, ad_hoc=True)
+    return _run(
+        catalogue.parse(text, "the query", allow_service=allow_network),
+        data,
+        params,
+        ad_hoc=True,
+        limited=True,
+    )
 
 
 def _query(name: str | Path, allow_network: bool = False) -> Query:
@@ -46,13 +56,26 @@ def _query(name: str | Path, allow_network: bool = False) -> Query:
     return catalogue.get(str(name))
 
 
-def _run(q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = False) -> Results:
+def _run(
+    q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = False, limited: bool = False
+) -> Results:
+    """Run ``q``; a query the user wrote (``limited``) runs with the wall-clock limit of
+    :attr:`cilo.limits.Limits.query_seconds` (an endpoint has its own timeout)."""
     if ad_hoc and not q.parameters:
         bindings = {k: v if isinstance(v, Node) else _ad_hoc_term(k, str(v)) for k, v in params.items()}
     else:
         bindings = q.bindings(params)
     store: Store = data if isinstance(data, MemoryStore | OxigraphStore | Endpoint) else MemoryStore(data)
-    return store.select(q, bindings)
+    if not limited or isinstance(store, Endpoint):
+        return store.select(q, bindings)
+    seconds = limits().query_seconds
+    try:
+        return run_limited(lambda: store.select(q, bindings), seconds)
+    except TimeLimitError as e:
+        raise QueryError(
+            f"{q.source or q.name}: the query was {e} (the limit for queries you write; "
+            "cilo.set_limits(query_seconds=...) changes it)"
+        ) from None
 
 
 def _ad_hoc_term(name: str, value: str) -> Node:

@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from cilo.catalogue import get
 from cilo.errors import CiloError, InputError
+from cilo.limits import limits
 from cilo.loading import PathLike, load
 from cilo.ontology import ontology
 from cilo.stores import from_oxigraph, native_parse, term_converter, to_oxigraph
@@ -288,15 +289,27 @@ def _hermit(asserted: list[Triple]) -> Reasoning:
         graph.serialize(path, format="nt", encoding="utf-8")
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+        from owlready2 import reasoning as owlready_reasoning
+
+        seconds = limits().reasoner_seconds
+        # owlready2 passes these keyword arguments to subprocess, which kills Java when time is up.
+        owlready_reasoning._subprocess_kargs["timeout"] = seconds
         try:
             with onto:
                 owlready2.sync_reasoner_hermit(
                     world, infer_property_values=True, ignore_unsupported_datatypes=True, debug=0
                 )
+        except subprocess.TimeoutExpired:
+            raise ReasoningError(
+                f"HermiT was stopped after {seconds:g} s (cilo.set_limits(reasoner_seconds=...) or "
+                "`cilo reason --time-limit` changes the limit); the rl engine is much faster"
+            ) from None
         except owlready2.OwlReadyInconsistentOntologyError:
             return Reasoning("dl", asserted, 0, inconsistencies(rl_closure(asserted)), consistent=False)
         except (owlready2.OwlReadyJavaError, subprocess.CalledProcessError, OSError) as e:
             raise ReasoningError(f"HermiT failed: {_java_message(str(e)) or type(e).__name__}") from None
+        finally:
+            owlready_reasoning._subprocess_kargs.pop("timeout", None)
         closure = set(asserted)
         for s, p, o in world.as_rdflib_graph():
             if isinstance(s, URIRef) and isinstance(p, URIRef) and not isinstance(o, BNode):

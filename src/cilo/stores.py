@@ -44,7 +44,11 @@ class Store(Protocol):
 @lru_cache(maxsize=256)
 def prepared(text: str, source: str) -> PreparedQuery:
     """The query parsed by rdflib (once per text): its syntax check, with line and column."""
-    from rdflib.plugins.sparql import prepareQuery  # 0.1 s to import: only when a query runs
+    import rdflib.plugins.sparql as rdflib_sparql  # 0.1 s to import: only when a query runs
+
+    # FROM / FROM NAMED never load files or URLs (cilo refuses them anyway: cilo.limits.check_query).
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    prepareQuery = rdflib_sparql.prepareQuery  # noqa: N806 - rdflib's name
 
     try:
         parsed = prepareQuery(text)
@@ -73,6 +77,11 @@ class MemoryStore:
             result = self.graph.query(query_object, initBindings=init)
             variables = tuple(str(v) for v in result.vars or ())
             rows = tuple({v: _plain(row[v]) for v in variables} for row in result)  # type: ignore[index, call-overload]
+        except RecursionError:
+            raise QueryError(
+                f"{query.name}: the query recursed too deeply in rdflib (a property path such as p* over a "
+                "large graph?); an Oxigraph store (`cilo store load`, --store) evaluates it without recursion"
+            ) from None
         except Exception as e:  # an evaluation error inside rdflib
             raise QueryError(f"{query.name}: the query failed in rdflib: {e}") from None
         return Results(variables, rows)
