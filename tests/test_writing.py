@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,18 @@ def test_an_interrupted_write_leaves_no_temporary_file(
         cilo.dump(cilo.load(COMPLETE), target)
     assert target.read_text() == "precious\n"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.ttl"]
+
+
+def test_written_files_keep_the_usual_mode(tmp_path: Path) -> None:
+    from cilo.writing import write_atomic
+
+    fresh = tmp_path / "fresh.txt"
+    write_atomic(fresh, "x")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+    kept = tmp_path / "kept.txt"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_atomic(kept, "new")
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text() == "new"

@@ -60,10 +60,21 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
             f.write(content.encode("utf-8") if isinstance(content, str) else content)
             f.flush()
             os.fsync(f.fileno())
+        Path(tmp).chmod(_mode_for(target))  # mkstemp makes it private; keep the usual mode
         Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The mode ``target`` has, or the one a new file gets under the process's umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def render(graph: Graph, fmt: str, *, header: str = "") -> tuple[str, Counter[str]]:
