@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint format clean examples bench docs
+.PHONY: demo test lint format clean examples bench docs fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ examples: $(STAMP)
 # Validation, queries and loading at N = 100, 1,000, 10,000 synthetic initiatives (docs/benchmarks.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# At least 10,000 mutated inputs through the loaders and the command line (tests/fuzz.py).
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz.py --inputs 10000
 
 # The generated documentation: the ontology reference (pyLODE) and the CLI reference.
 docs: $(STAMP)

@@ -288,3 +288,12 @@ def test_owl_imports_are_never_followed() -> None:
     # the network guard (tests/network_guard.py) fails this test if anything tries to fetch them
     for engine in ("rl", "dl"):
         assert cilo.reason(HOSTILE / "imports.ttl", engine=engine).consistent
+
+
+@pytest.mark.parametrize("path", sorted((HOSTILE / "fuzz").iterdir()), ids=lambda p: p.name)
+def test_inputs_make_fuzz_found_are_refused_clearly(path: Path) -> None:
+    """Regression inputs: each gave a traceback once (tests/fuzz.py saved it)."""
+    from tests import fuzzing
+
+    for target, run in fuzzing.targets(path).items():
+        assert run() == "rejected", target

@@ -8,6 +8,7 @@ found (or inconsistent), 2 an error, reported in one line on stderr without a tr
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -169,6 +170,8 @@ def _base_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    # rdflib logs a warning for each odd IRI it meets; cilo reports what matters as errors instead
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
     for limit in ("query_seconds", "reasoner_seconds"):
         if getattr(args, limit, None) is not None:
             from cilo.limits import set_limits

@@ -21,7 +21,7 @@ CONTEXT_URL = "https://w3id.org/cilo/context.jsonld"
 #: (RFC 2606): set your own base before publishing data.
 DEFAULT_BASE = "https://example.org/cilo/"
 
-_NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
 class RemoteDocumentError(CiloError):
@@ -94,6 +94,6 @@ def compact_iri(iri: str) -> str:
 
 def check_id(text: str) -> str:
     """``text`` if it can be an id (an IRI or a part of one); a ValueError in words otherwise."""
-    if not text or _NOT_IN_IRIS.search(text):
+    if not text or NOT_IN_IRIS.search(text):
         raise ValueError(f'an id cannot be empty or hold spaces or any of <>"{{}}|\\^`, as {text!r} does')
     return text

@@ -11,10 +11,11 @@ import xml.sax
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from cilo.context import NOT_IN_IRIS
 from cilo.errors import InputError
 from cilo.formats import description, table
 from cilo.limits import check_file, check_triples
@@ -89,6 +90,7 @@ def parse_into(graph: Graph, path: PathLike, *, base: str | None = None) -> None
     except Exception as e:
         raise _explain(path, fmt, data, e) from None
     check_triples(path, len(parsed))
+    _check_iris(parsed, path, data)
     graph += parsed
     for prefix, ns in parsed.namespaces():
         graph.bind(prefix, ns, override=False)
@@ -113,6 +115,20 @@ def _parse(data: bytes, fmt: str) -> Graph:
             merged.bind(prefix, ns)
         return merged
     return Graph().parse(data=data, format=fmt)
+
+
+def _check_iris(graph: Graph, path: PathLike, data: bytes) -> None:
+    """Refuse IRIs rdflib's parsers let through although no IRI may hold them (a space, ``<>"{}|^```
+    or a control character): written out again, they would make broken Turtle."""
+    for node in {n for triple in graph for n in triple if isinstance(n, URIRef)}:
+        if NOT_IN_IRIS.search(node):
+            at = data.find(str(node).encode("utf-8")[:40])
+            raise InputError(
+                path,
+                f'the IRI <{str(node)[:80]}> holds a space, a control character or one of <>"{{}}|^`, '
+                "which IRIs may not (write a space as %20)",
+                line=data[:at].count(b"\n") + 1 if at >= 0 else None,
+            )
 
 
 def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputError:
