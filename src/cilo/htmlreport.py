@@ -1,9 +1,9 @@
 """One self-contained HTML page for an evaluator: coverage matrix, gaps, actor network, messages.
 
 The page is rendered by Jinja2 from ``templates/report.html.j2`` with its stylesheet inlined: no
-script, no network, nothing outside the file. The network drawing is SVG from a networkx layout
-(``multipartite_layout``: one row per administrative level, the initiatives between national and
-regional actors), drawn by the template so every node and edge carries its name for screen readers.
+script, no network, nothing outside the file. The actor network is drawn as SVG by the template, one
+row per administrative level with the initiatives between national and regional actors, so every
+node and edge carries its name for screen readers (and for the browser test).
 """
 
 from __future__ import annotations
