@@ -20,9 +20,10 @@ FINNISH_TTL = EXAMPLES / "finnish-ci-model.ttl"
 
 @pytest.fixture
 def restore_limits() -> Iterator[None]:
-    previous = limits()
+    previous = cilo.set_limits()  # the public API: no change, the limits in force
+    assert previous == limits()
     yield
-    set_limits(**vars(previous))
+    cilo.set_limits(**vars(previous))
 
 
 # --- RDF/XML entities ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from cilo.builder import Description
 from cilo.catalogue import Query
 from cilo.errors import CiloError, InputError, QueryError, ShapesError, TermError
 from cilo.htmlreport import html_report, write_report
+from cilo.limits import Limits, set_limits
 from cilo.loading import load
 from cilo.namespace import CILO
 from cilo.network import Network, network
@@ -48,6 +49,7 @@ __all__ = [
     "Description",
     "Endpoint",
     "InputError",
+    "Limits",
     "MemoryStore",
     "Network",
     "OxigraphStore",
@@ -72,6 +74,7 @@ __all__ = [
     "queries",
     "query",
     "reason",
+    "set_limits",
     "sparql",
     "validate",
     "write_report",
