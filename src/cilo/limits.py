@@ -57,7 +57,8 @@ def set_limits(**changes: float) -> Limits:
 
 
 def check_file(path: Path, data: bytes | None = None) -> None:
-    """Refuse ``path`` when it is too large, or RDF/XML that declares a DTD or entities."""
+    """Refuse ``path`` when it is too large (from its size on disk, before reading it, when ``data``
+    is not given), or when ``data`` is RDF/XML that declares a DTD or entities."""
     size = len(data) if data is not None else path.stat().st_size
     if size > _current.max_file_bytes:
         raise InputError(
@@ -65,11 +66,10 @@ def check_file(path: Path, data: bytes | None = None) -> None:
             f"the file is {size:,} bytes; cilo reads at most {_current.max_file_bytes:,} "
             "(cilo.set_limits changes it)",
         )
-    if path.suffix.lower() in (".rdf", ".owl", ".xml"):
-        head = data if data is not None else path.read_bytes()
-        match = _DTD.search(head)
+    if data is not None and path.suffix.lower() in (".rdf", ".owl", ".xml"):
+        match = _DTD.search(data)
         if match:
-            line = head[: match.start()].count(b"\n") + 1
+            line = data[: match.start()].count(b"\n") + 1
             raise InputError(
                 path,
                 f"RDF/XML with a {match.group(1).decode().upper()} declaration is refused: entity expansion "

@@ -29,9 +29,9 @@ def query(name: str | Path, data: Data, /, *, allow_network: bool = False, **par
     prefixed names or IRIs, dates as ``YYYY-MM-DD``. A query file that uses ``SERVICE`` runs only
     with ``allow_network=True``; ``LOAD``, ``FROM`` and ``FROM NAMED`` are always refused.
     """
-    return _run(
-        _query(name, allow_network), data, params, limited=isinstance(name, Path) or str(name).endswith(".rq")
-    )
+    written = isinstance(name, Path) or str(name).endswith(".rq")  # a query the user wrote
+    q = _read(Path(name), allow_network) if written else catalogue.get(str(name))
+    return _run(q, data, params, limited=written)
 
 
 def sparql(text: str, data: Data, /, *, allow_network: bool = False, **params: str | Node) -> Results:
@@ -45,15 +45,12 @@ def sparql(text: str, data: Data, /, *, allow_network: bool = False, **params: s
     )
 
 
-def _query(name: str | Path, allow_network: bool = False) -> Query:
-    if isinstance(name, Path) or str(name).endswith(".rq"):
-        path = Path(name)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise QueryError(f"{path}: cannot read the query: {getattr(e, 'strerror', None) or e}") from None
-        return catalogue.parse(text, str(path), allow_service=allow_network)
-    return catalogue.get(str(name))
+def _read(path: Path, allow_network: bool) -> Query:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise QueryError(f"{path}: cannot read the query: {getattr(e, 'strerror', None) or e}") from None
+    return catalogue.parse(text, str(path), allow_service=allow_network)
 
 
 def _run(
