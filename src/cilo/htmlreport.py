@@ -165,11 +165,11 @@ def _barycentre(g: Any, node: str, place: dict[str, int]) -> float:
 
 
 def _drawing(net: Network) -> dict[str, Any]:
-    """Node and edge coordinates for the SVG: one row per level, nodes spread evenly along it.
+    """Node and edge coordinates for the SVG: networkx's ``multipartite_layout`` with one layer
+    per row (administrative levels, the initiatives between national and regional actors), the
+    initiatives in label order and each actor under the middle of its initiatives."""
+    import networkx as nx  # imported on use: every other cilo command starts sooner
 
-    networkx's ``multipartite_layout`` draws the same rows but orders a row as a set; here the
-    initiatives are in label order and each actor sits under the middle of its initiatives.
-    """
     g = net.graph
     shown = [n for n in g.nodes if g.nodes[n]["kind"] in ("actor", "initiative")]
     rows_used: dict[str, list[str]] = defaultdict(list)
@@ -182,12 +182,17 @@ def _drawing(net: Network) -> dict[str, Any]:
     for row in rows_used:
         if row != "Initiatives":
             rows_used[row].sort(key=lambda n: (_barycentre(g, n, place), g.nodes[n]["label"]))
-    width = max([_WIDTH] + [_NODE_SPACING * len(nodes) + 2 * _MARGIN for nodes in rows_used.values()])
+    layers = {index: rows_used[row] for index, row in enumerate(order)}  # a dict keeps each row's order
+    positions = nx.multipartite_layout(g.subgraph(shown), subset_key=layers, align="horizontal")
+    widest = max(len(members) for members in layers.values()) if layers else 1
+    width = max(_WIDTH, _NODE_SPACING * widest + 2 * _MARGIN)
+    xs = [float(x) for x, _ in positions.values()] or [0.0]
+    low, span = min(xs), (max(xs) - min(xs)) or 1.0
     where: dict[str, tuple[float, float]] = {}
-    for index, row in enumerate(order):
-        step = (width - 2 * _MARGIN) / len(rows_used[row])
-        for i, node in enumerate(rows_used[row]):
-            where[node] = (round(_MARGIN + (i + 0.5) * step, 1), _MARGIN + index * _ROW_HEIGHT)
+    for index, members in layers.items():
+        for node in members:
+            x = _MARGIN + (float(positions[node][0]) - low) / span * (width - 2 * _MARGIN)
+            where[node] = (round(x, 1), _MARGIN + index * _ROW_HEIGHT)
     row_of = {node: row for row, nodes in rows_used.items() for node in nodes}
 
     role_names = sorted({e["role_label"] for *_, e in g.edges(data=True) if e["kind"] == "assignment"})
