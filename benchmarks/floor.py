@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cilo.catalogue import get
-from cilo.stores import ontology_ntriples
+from cilo.oxigraph import ontology_ntriples
 
 store = ox.Store()
 store.load(ontology_ntriples(), format=ox.RdfFormat.N_TRIPLES)

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHAPE_FIXTURES = FIXTURES / "shapes"
 INPUT = FIXTURES / "input"
-ACCEPTANCE = ROOT.parent / "shared" / "acceptance"
+ACCEPTANCE = FIXTURES / "acceptance"
 EXAMPLES = ROOT / "examples"
 
 

@@ -9,19 +9,33 @@ from typing import Any
 
 from cilo.builder import Description
 from cilo.catalogue import Query
-from cilo.errors import CiloError, InputError, QueryError, ShapesError, TermError
+from cilo.errors import (
+    CiloError,
+    DescriptionError,
+    InputError,
+    NotExpressibleError,
+    QueryError,
+    ReasoningError,
+    RemoteDocumentError,
+    ShapesError,
+    StoreError,
+    TermError,
+    TimeLimitError,
+    UnsupportedError,
+    UsageError,
+)
 from cilo.htmlreport import html_report, write_report
-from cilo.limits import Limits, set_limits
 from cilo.loading import load
 from cilo.namespace import CILO
 from cilo.network import Network, network
 from cilo.ontology import ontology
 from cilo.querying import queries, query, sparql
-from cilo.reasoning import Reasoning, ReasoningError, reason
+from cilo.reasoning import Reasoning, reason
 from cilo.report import ValidationReport, ValidationResult
 from cilo.resources import examples, profiles
 from cilo.results import Results
-from cilo.stores import Endpoint, MemoryStore, OxigraphStore
+from cilo.safety import Limits, limits
+from cilo.stores import Endpoint, MemoryStore, OxigraphStore, StoredFile
 from cilo.validation import validate
 from cilo.writing import dump, dumps
 
@@ -47,19 +61,27 @@ __all__ = [
     "CILO",
     "CiloError",
     "Description",
+    "DescriptionError",
     "Endpoint",
     "InputError",
     "Limits",
     "MemoryStore",
     "Network",
+    "NotExpressibleError",
     "OxigraphStore",
     "Query",
     "QueryError",
     "Reasoning",
     "ReasoningError",
+    "RemoteDocumentError",
     "Results",
     "ShapesError",
+    "StoreError",
+    "StoredFile",
     "TermError",
+    "TimeLimitError",
+    "UnsupportedError",
+    "UsageError",
     "ValidationReport",
     "ValidationResult",
     "__version__",
@@ -67,6 +89,7 @@ __all__ = [
     "dumps",
     "examples",
     "html_report",
+    "limits",
     "load",
     "network",
     "ontology",
@@ -74,7 +97,6 @@ __all__ = [
     "queries",
     "query",
     "reason",
-    "set_limits",
     "sparql",
     "validate",
     "write_report",

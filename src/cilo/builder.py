@@ -18,8 +18,9 @@ from urllib.parse import urljoin
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from cilo.choices import WriteFormat
 from cilo.context import DEFAULT_BASE, check_id, prefixes
-from cilo.errors import TermError
+from cilo.errors import DescriptionError, TermError
 from cilo.namespace import CILO
 from cilo.vocabulary import resolve
 
@@ -64,7 +65,9 @@ class Description:
         ):
             if count is not None:
                 if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                    raise ValueError(f"a number of municipalities must be a whole number >= 0, not {count!r}")
+                    raise DescriptionError(
+                        f"a number of municipalities must be a whole number >= 0, not {count!r}"
+                    )
                 self.graph.set((node, prop, Literal(count, datatype=XSD.nonNegativeInteger)))
         return node
 
@@ -92,17 +95,17 @@ class Description:
         at ``level`` (one name, or an administrative and an analytical one), from ``start`` to ``end``.
         Returns the assignment's node (a blank node unless ``id`` is given)."""
         if role is None and function is None:
-            raise ValueError("an assignment needs a role or a function")
+            raise DescriptionError("an assignment needs a role or a function")
         levels = [level] if isinstance(level, str) else list(level)
         if not levels:
-            raise ValueError("an assignment needs at least one level, such as 'National'")
+            raise DescriptionError("an assignment needs at least one level, such as 'National'")
         terms = [(CILO.role, resolve(role, CILO.BackboneRole))] if role is not None else []
         if function is not None:
             terms.append((CILO.performsFunction, resolve(function, CILO.LeadershipFunction)))
         terms += [(CILO.level, resolve(name, CILO.GovernanceLevel)) for name in levels]
         begins, ends = _date(start, "start"), _date(end, "end")
         if begins is not None and ends is not None and ends < begins:
-            raise ValueError(f"an assignment cannot end ({ends}) before it starts ({begins})")
+            raise DescriptionError(f"an assignment cannot end ({ends}) before it starts ({begins})")
 
         node: Node = BNode() if id is None else self.iri(id)
         g = self.graph
@@ -123,8 +126,9 @@ class Description:
                     g.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
         return node
 
-    def serialize(self, format: str = "turtle") -> str:
-        """The description as text: ``turtle``, ``yaml``, ``jsonld`` or ``csv`` (see :func:`cilo.dumps`)."""
+    def serialize(self, format: WriteFormat = "ttl") -> str:
+        """The description as text: ``ttl``, ``nt``, ``rdf``, ``yaml``, ``jsonld`` or ``csv`` (see
+        :func:`cilo.dumps`)."""
         from cilo.writing import dumps
 
         return dumps(self.graph, format)
@@ -153,7 +157,7 @@ def parse_date(value: object, what: str = "") -> datetime.date:
     except ValueError:
         pass
     what = f"the {what} date" if what else "a date"
-    raise ValueError(f"{what} must be written YYYY-MM-DD, such as 2024-03-01, not {value!r}")
+    raise DescriptionError(f"{what} must be written YYYY-MM-DD, such as 2024-03-01, not {value!r}")
 
 
 def _date(value: DateLike | None, what: str) -> datetime.date | None:

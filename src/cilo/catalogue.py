@@ -25,9 +25,9 @@ from rdflib.term import Node
 from cilo.builder import parse_date
 from cilo.context import check_id, expand_curie
 from cilo.errors import QueryError as QueryError  # defined in errors; re-exported where it was
-from cilo.limits import check_query
 from cilo.namespace import CILO
 from cilo.resources import data_dir
+from cilo.safety import check_query
 from cilo.vocabulary import defined_terms, local_name, resolve, suggestion
 
 #: Parameter kind -> the class whose short names it takes.
@@ -101,7 +101,7 @@ def iri(value: str) -> URIRef:
 def parse(text: str, source: str, *, allow_service: bool = False) -> Query:
     """A query from the text of a ``.rq`` file; the header is optional for ad-hoc queries.
 
-    The text is checked first (:func:`cilo.limits.check_query`): too long, nested too deeply, or
+    The text is checked first (:func:`cilo.safety.check_query`): too long, nested too deeply, or
     reaching outside the data (``SERVICE`` unless ``allow_service``, ``LOAD``, ``FROM``) is refused.
     """
     check_query(text, source, allow_service=allow_service)

@@ -1,8 +1,10 @@
 """The ``cilo`` command line: ``summary``, ``validate``, ``convert``, ``query``, ``store load``,
-``reason``, ``network`` and ``report``.
+``store list``, ``store remove``, ``reason``, ``network`` and ``report``.
 
 Exit codes: 0 success (for ``validate``: no Violation; for ``reason``: consistent), 1 Violations
-found (or inconsistent), 2 an error, reported in one line on stderr without a traceback.
+found (or inconsistent), 2 an error (every :class:`cilo.CiloError`: its ``exit_code``), reported in
+one line on stderr without a traceback; 130 interrupted. The choices of every option are the
+library's own constants.
 """
 
 from __future__ import annotations
@@ -13,10 +15,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cilo.choices import (
+    ENGINES,
+    NETWORK_FORMATS,
+    REASONING_ENGINES,
+    REPORT_FORMATS,
+    RESULTS_FORMATS,
+    WRITE_FORMATS,
+)
 from cilo.errors import CiloError
 from cilo.loading import FORMATS, load
 from cilo.resources import DEFAULT_PROFILE, profiles
-from cilo.writing import WRITE_FORMATS
+from cilo.safety import current, limits
 
 _EXTENSIONS = " ".join(FORMATS)
 
@@ -39,12 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     _files_argument(v)
     _base_option(v)
     _profile_options(v)
-    v.add_argument(
-        "--format", choices=("text", "json", "turtle"), default="text", help="report format (default text)"
-    )
+    v.add_argument("--format", choices=REPORT_FORMATS, default="text", help="report format (default text)")
     v.add_argument(
         "--engine",
-        choices=("fast", "pyshacl"),
+        choices=ENGINES,
         default="fast",
         help="fast: each constraint once over all focus nodes, on Oxigraph (default); pyshacl: the reference",
     )
@@ -58,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     _files_argument(r)
     r.add_argument(
         "--engine",
-        choices=("rl", "dl"),
+        choices=REASONING_ENGINES,
         default="rl",
         help="rl: OWL 2 RL closure with property chains (default); dl: HermiT consistency (needs Java)",
     )
@@ -73,9 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 
     n = sub.add_parser("network", help="the actor network: centrality, brokers, and bridging roles")
     _files_argument(n)
-    n.add_argument(
-        "--format", choices=("table", "json", "graphml", "gexf"), default="table", help="default table"
-    )
+    n.add_argument("--format", choices=NETWORK_FORMATS, default="table", help="default table")
     n.add_argument(
         "-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout"
     )
@@ -108,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--bind", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter (repeatable)"
     )
-    q.add_argument("--format", choices=("table", "json", "csv"), default="table", help="default table")
+    q.add_argument("--format", choices=RESULTS_FORMATS, default="table", help="default table")
     where = q.add_mutually_exclusive_group()
     where.add_argument(
         "--store", metavar="DIR", help="query the embedded store in DIR (see `cilo store load`)"
@@ -126,11 +132,20 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("store", help="manage an embedded Oxigraph store")
     store_sub = s.add_subparsers(dest="store_command", required=True, metavar="ACTION")
     sl = store_sub.add_parser(
-        "load", help="add descriptions (and the ontology) to the store in DIR, all or nothing"
+        "load",
+        help="load descriptions into the store in DIR, each file its own graph (a file loaded again "
+        "replaces its triples), all or nothing",
     )
     sl.add_argument("directory", metavar="DIR")
     sl.add_argument("files", nargs="+", metavar="FILE")
     _base_option(sl)
+    ls = store_sub.add_parser("list", help="the files in the store in DIR: graph, triples, load time")
+    ls.add_argument("directory", metavar="DIR")
+    rm = store_sub.add_parser(
+        "remove", help="take files (their graphs) out of the store in DIR, all or nothing"
+    )
+    rm.add_argument("directory", metavar="DIR")
+    rm.add_argument("files", nargs="+", metavar="FILE", help="as loaded (the same path) or as listed")
     return parser
 
 
@@ -150,14 +165,12 @@ def _profile_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _time_limit_option(parser: argparse.ArgumentParser, what: str, limit: str) -> None:
-    from cilo.limits import limits
-
     parser.add_argument(
         "--time-limit",
         type=float,
         metavar="SECONDS",
         dest=limit,
-        help=f"stop {what} after SECONDS (default {getattr(limits(), limit):g})",
+        help=f"stop {what} after SECONDS (default {getattr(current(), limit):g})",
     )
 
 
@@ -172,35 +185,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # rdflib logs a warning for each odd IRI it meets; cilo reports what matters as errors instead
     logging.getLogger("rdflib").setLevel(logging.ERROR)
-    for limit in ("query_seconds", "reasoner_seconds"):
-        if getattr(args, limit, None) is not None:
-            from cilo.limits import set_limits
-
-            set_limits(**{limit: getattr(args, limit)})
+    chosen = {
+        name: getattr(args, name)
+        for name in ("query_seconds", "reasoner_seconds")
+        if getattr(args, name, None) is not None
+    }
     try:
-        if args.command == "summary":
-            from cilo.summary import ontology_summary
-
-            sys.stdout.write(ontology_summary())
-            return 0
-        if args.command == "convert":
-            return _convert(args)
-        if args.command == "query":
-            return _query(args)
-        if args.command == "store":
-            return _store_load(args)
-        if args.command == "reason":
-            return _reason(args)
-        if args.command == "network":
-            return _network(args)
-        if args.command == "report":
-            return _report(args)
-        return _validate(args)
+        with limits(**chosen):
+            return _command(args)
     except CiloError as e:
         print(f"cilo: error: {e}", file=sys.stderr)
-        return 2
+        return e.exit_code
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+
+
+def _command(args: argparse.Namespace) -> int:
+    if args.command == "summary":
+        from cilo.summary import ontology_summary
+
+        sys.stdout.write(ontology_summary())
+        return 0
+    if args.command == "convert":
+        return _convert(args)
+    if args.command == "query":
+        return _query(args)
+    if args.command == "store":
+        return _store(args)
+    if args.command == "reason":
+        return _reason(args)
+    if args.command == "network":
+        return _network(args)
+    if args.command == "report":
+        return _report(args)
+    return _validate(args)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -212,12 +230,7 @@ def _validate(args: argparse.Namespace) -> int:
 
         data = reason(args.files, base=args.base).graph
     report = validate(data, profile=args.profile, shapes=args.shapes, base=args.base, engine=args.engine)
-    if args.format == "json":
-        sys.stdout.write(report.to_json() + "\n")
-    elif args.format == "turtle":
-        sys.stdout.write(report.to_turtle())
-    else:
-        sys.stdout.write(report.to_text())
+    sys.stdout.write(report.render(args.format))
     return 0 if report.conforms else 1
 
 
@@ -277,20 +290,35 @@ def _query(args: argparse.Namespace) -> int:
     else:
         data = load(args.files, base=args.base)
     results = query(args.name, data, allow_network=args.allow_network, **params)  # type: ignore[arg-type]
-    text = {"json": results.to_json() + "\n", "csv": results.to_csv(), "table": results.to_table()}[
-        args.format
-    ]
-    sys.stdout.write(text)
+    sys.stdout.write(results.render(args.format))
     return 0
 
 
-def _store_load(args: argparse.Namespace) -> int:
+def _store(args: argparse.Namespace) -> int:
     from cilo.stores import OxigraphStore
 
+    if args.store_command == "list":
+        files = OxigraphStore(args.directory, read_only=True).files()
+        width = max((len(f.file) for f in files), default=4)
+        print(f"{'file':<{width}}  {'triples':>9}  {'loaded (UTC)':<25}  graph")
+        for f in files:
+            print(f"{f.file:<{width}}  {f.triples:>9,}  {f.loaded:<25}  <{f.graph}>")
+        print(f"{len(files)} file(s), {sum(f.triples for f in files):,} triples, and the ontology")
+        return 0
     store = OxigraphStore(args.directory)
-    added = store.load(args.files, base=args.base)
+    try:
+        if args.store_command == "remove":
+            change = store.remove(args.files)
+            verb = "removed"
+        else:
+            change = store.load(args.files, base=args.base)
+            verb = "loaded"
+        files = store.files()
+    finally:
+        store.close()
     print(
-        f"{args.directory}: {added} triples added from {len(args.files)} file(s); {len(store)} in the store"
+        f"{args.directory}: {len(args.files)} file(s) {verb} ({change:+,} triples); "
+        f"{len(files)} file(s), {sum(f.triples for f in files):,} triples in the store"
     )
     return 0
 

@@ -11,7 +11,7 @@ import re
 from functools import cache
 from typing import Any
 
-from cilo.errors import CiloError
+from cilo.errors import DescriptionError, RemoteDocumentError
 from cilo.resources import data_dir
 
 #: The public IRI of the context; documents may name it as their ``@context``.
@@ -24,15 +24,13 @@ DEFAULT_BASE = "https://example.org/cilo/"
 NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
-class RemoteDocumentError(CiloError):
-    """A JSON-LD document asked for a context or document cilo does not bundle."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        super().__init__(
-            f"refused to fetch the JSON-LD document {url!r}: cilo reads no remote or local contexts; "
-            f"use {CONTEXT_URL!r} (bundled) or put the context inline"
-        )
+def refused(url: str) -> RemoteDocumentError:
+    """The error for a JSON-LD document cilo will not fetch."""
+    return RemoteDocumentError(
+        url,
+        f"refused to fetch the JSON-LD document {url!r}: cilo reads no remote or local contexts; "
+        f"use {CONTEXT_URL!r} (bundled) or put the context inline",
+    )
 
 
 @cache
@@ -53,7 +51,7 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
     """A pyld document loader that knows one document, cilo's context, and refuses all others."""
     if url.rstrip("#") == CONTEXT_URL:
         return {"contextUrl": None, "documentUrl": CONTEXT_URL, "document": context_document()}
-    raise RemoteDocumentError(url)
+    raise refused(url)
 
 
 def prefixes() -> dict[str, str]:
@@ -95,5 +93,7 @@ def compact_iri(iri: str) -> str:
 def check_id(text: str) -> str:
     """``text`` if it can be an id (an IRI or a part of one); a ValueError in words otherwise."""
     if not text or NOT_IN_IRIS.search(text):
-        raise ValueError(f'an id cannot be empty or hold spaces or any of <>"{{}}|\\^`, as {text!r} does')
+        raise DescriptionError(
+            f'an id cannot be empty or hold spaces or any of <>"{{}}|\\^`, as {text!r} does'
+        )
     return text

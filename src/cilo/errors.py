@@ -1,4 +1,9 @@
-"""The errors cilo reports to its users: one small hierarchy, each mapped to exit code 2 by the CLI."""
+"""Every error cilo reports to its users: one hierarchy under :class:`CiloError`.
+
+The command line prints each as one line (``cilo: error: ...``, no traceback) and exits with the
+class's :attr:`CiloError.exit_code` (2 for all of them: 0 and 1 are the verdicts of ``validate`` and
+``reason``, 130 an interrupt).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,9 @@ from pathlib import Path
 
 class CiloError(Exception):
     """Base class of every error cilo reports in words (never with a traceback)."""
+
+    #: The command line's exit code for this error.
+    exit_code = 2
 
 
 class InputError(CiloError):
@@ -37,3 +45,39 @@ class ShapesError(CiloError):
 
 class TermError(CiloError, ValueError):
     """A name that is not a term cilo knows where one is expected (a role, function, level or class)."""
+
+
+class UsageError(CiloError, ValueError):
+    """A bad argument to a cilo function: an unknown engine, format or limit, a value out of range."""
+
+
+class DescriptionError(CiloError, ValueError):
+    """A description built in Python (:class:`cilo.Description`) that cilo cannot record as asked."""
+
+
+class NotExpressibleError(CiloError):
+    """A graph that a description document (YAML, JSON-LD, CSV) cannot carry without loss."""
+
+
+class RemoteDocumentError(CiloError):
+    """A JSON-LD document asked for a context or document cilo does not bundle (it fetches none)."""
+
+    def __init__(self, url: str, message: str) -> None:
+        self.url = url
+        super().__init__(message)
+
+
+class StoreError(QueryError):
+    """An embedded store that cannot be opened, locked or changed as asked."""
+
+
+class ReasoningError(CiloError):
+    """A reasoner that cannot run (no Java, a HermiT failure, an unknown engine), in words."""
+
+
+class TimeLimitError(CiloError):
+    """Work stopped because it ran past its wall-clock limit (see :func:`cilo.limits`)."""
+
+
+class UnsupportedError(ShapesError):
+    """Shapes that use a SHACL feature the fast engine does not translate (it then declines)."""

@@ -23,8 +23,10 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from cilo.errors import UnsupportedError
+from cilo.oxigraph import from_oxigraph, has_named_graphs
 from cilo.report import ValidationResult
-from cilo.stores import first_group, from_oxigraph, has_named_graphs
+from cilo.stores import first_group
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _SUPPORTED = {
@@ -32,10 +34,6 @@ _SUPPORTED = {
     SH.message, SH.severity, SH.deactivated, SH.name, SH.description, RDF.type, *_TARGETS,
 }  # fmt: skip
 _SH_NS = str(SH)
-
-
-class UnsupportedError(Exception):
-    """The shapes use a SHACL feature this engine does not translate."""
 
 
 def validate(store: pyoxigraph.Store, shapes: Graph) -> list[ValidationResult]:

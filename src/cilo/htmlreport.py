@@ -165,11 +165,10 @@ def _barycentre(g: Any, node: str, place: dict[str, int]) -> float:
 
 
 def _drawing(net: Network) -> dict[str, Any]:
-    """Node and edge coordinates for the SVG: networkx's ``multipartite_layout`` with one layer
-    per row (administrative levels, the initiatives between national and regional actors), the
-    initiatives in label order and each actor under the middle of its initiatives."""
-    import networkx as nx  # imported on use: every other cilo command starts sooner
-
+    """Node and edge coordinates for the SVG: one row per layer (administrative levels, the
+    initiatives between national and regional actors), the initiatives in label order and each actor
+    under the middle of its initiatives; in each row the nodes evenly spaced and centred, as networkx's
+    ``multipartite_layout`` places them (which needs numpy, not a dependency of cilo)."""
     g = net.graph
     shown = [n for n in g.nodes if g.nodes[n]["kind"] in ("actor", "initiative")]
     rows_used: dict[str, list[str]] = defaultdict(list)
@@ -183,7 +182,11 @@ def _drawing(net: Network) -> dict[str, Any]:
         if row != "Initiatives":
             rows_used[row].sort(key=lambda n: (_barycentre(g, n, place), g.nodes[n]["label"]))
     layers = {index: rows_used[row] for index, row in enumerate(order)}  # a dict keeps each row's order
-    positions = nx.multipartite_layout(g.subgraph(shown), subset_key=layers, align="horizontal")
+    positions = {
+        node: (j - (len(members) - 1) / 2, index)
+        for index, members in layers.items()
+        for j, node in enumerate(members)
+    }
     widest = max(len(members) for members in layers.values()) if layers else 1
     width = max(_WIDTH, _NODE_SPACING * widest + 2 * _MARGIN)
     xs = [float(x) for x, _ in positions.values()] or [0.0]

@@ -18,7 +18,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from cilo.context import NOT_IN_IRIS
 from cilo.errors import InputError
 from cilo.formats import description, table
-from cilo.limits import check_file, check_triples
+from cilo.safety import check_file, check_triples
 
 #: File extension -> format: an rdflib parser name, or ``yaml``, ``json`` or ``csv``.
 FORMATS: dict[str, str] = {
@@ -72,7 +72,15 @@ def load(paths: PathLike | Iterable[PathLike], *, base: str | None = None) -> Gr
 
 def parse_into(graph: Graph, path: PathLike, *, base: str | None = None) -> None:
     """Parse the file ``path`` into ``graph``; nothing is added when the file does not parse."""
-    fmt = format_for(path)
+    parsed = parse_data(read_checked(path), path, base=base)
+    graph += parsed
+    for prefix, ns in parsed.namespaces():
+        graph.bind(prefix, ns, override=False)
+
+
+def read_checked(path: PathLike) -> bytes:
+    """The bytes of the file ``path`` (byte-order mark dropped), after cilo's checks on files."""
+    format_for(path)
     p = Path(path)
     if not p.is_file():
         raise InputError(path, "no such file" if not p.exists() else "not a file")
@@ -83,6 +91,12 @@ def parse_into(graph: Graph, path: PathLike, *, base: str | None = None) -> None
         raise InputError(path, f"cannot read the file: {e.strerror}") from None
     data = data.removeprefix(BOM)
     check_file(p, data)
+    return data
+
+
+def parse_data(data: bytes, path: PathLike, *, base: str | None = None) -> Graph:
+    """``data``, read from ``path`` (whose extension gives the format), as a new Graph."""
+    fmt = format_for(path)
     try:
         parsed = _read(data, fmt, str(path), base)
     except InputError:
@@ -91,9 +105,7 @@ def parse_into(graph: Graph, path: PathLike, *, base: str | None = None) -> None
         raise _explain(path, fmt, data, e) from None
     check_triples(path, len(parsed))
     _check_iris(parsed, path, data)
-    graph += parsed
-    for prefix, ns in parsed.namespaces():
-        graph.bind(prefix, ns, override=False)
+    return parsed
 
 
 def _read(data: bytes, fmt: str, source: str, base: str | None) -> Graph:

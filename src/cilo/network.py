@@ -23,12 +23,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import BNode, Graph
 from rdflib.namespace import ORG
 from rdflib.term import Node
 
+from cilo.choices import NETWORK_FORMATS, NetworkFormat
+from cilo.errors import UsageError
 from cilo.loading import PathLike, load
 from cilo.namespace import CILO
 from cilo.querying import query
@@ -40,7 +42,7 @@ if TYPE_CHECKING:
 Data = Graph | PathLike | Iterable[PathLike]
 #: The functions whose holders are expected to bridge.
 BRIDGING_FUNCTIONS = (CILO.BoundarySpanner, CILO.InformationAndKnowledgeBroker)
-FORMATS = ("table", "json", "graphml", "gexf")
+FORMATS = NETWORK_FORMATS
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ class Network:
         ]
         return "\n".join(lines) + "\n"
 
-    def to_bytes(self, fmt: str) -> bytes:
+    def to_bytes(self, fmt: NetworkFormat) -> bytes:
         """The network in ``fmt``: ``table``, ``json``, ``graphml`` or ``gexf`` (the assignment graph,
         actors carrying their metrics; lists become space-separated text, as both formats need)."""
         import networkx as nx  # imported on use: every other cilo command starts sooner
@@ -172,7 +174,7 @@ class Network:
         if fmt == "json":
             return self.to_json().encode("utf-8")
         if fmt not in FORMATS:
-            raise ValueError(f"unknown network format {fmt!r}; the formats are: {', '.join(FORMATS)}")
+            raise UsageError(f"unknown network format {fmt!r}; the formats are: {', '.join(FORMATS)}")
         flat = nx.MultiGraph()
         by_actor = {m.actor: m for m in self.metrics()}
         for node, attrs in self.graph.nodes(data=True):
@@ -343,10 +345,11 @@ def _flat(value: Any) -> Any:
     return value
 
 
-def write(net: Network, path: str | Path, fmt: str | None = None) -> None:
+def write(net: Network, path: str | Path, fmt: NetworkFormat | None = None) -> None:
     """Write ``net`` to ``path`` in ``fmt`` (default: from the extension; ``.txt`` is the table)."""
     from cilo.writing import write_atomic
 
     target = Path(path)
-    chosen = fmt or {"txt": "table"}.get(target.suffix.lstrip(".").lower(), target.suffix.lstrip(".").lower())
+    suffix = target.suffix.lstrip(".").lower()
+    chosen = fmt or cast(NetworkFormat, {"txt": "table"}.get(suffix, suffix))  # to_bytes() checks it
     write_atomic(target, net.to_bytes(chosen))

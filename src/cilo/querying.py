@@ -10,12 +10,12 @@ from rdflib.term import Node
 
 from cilo import catalogue
 from cilo.catalogue import Query
-from cilo.errors import QueryError
-from cilo.limits import limits
+from cilo.errors import QueryError, TimeLimitError
 from cilo.loading import PathLike
 from cilo.results import Results
+from cilo.safety import current
 from cilo.stores import Endpoint, MemoryStore, OxigraphStore, Store
-from cilo.timelimit import TimeLimitError, run_limited
+from cilo.timelimit import run_limited
 
 Data = Graph | PathLike | Iterable[PathLike] | MemoryStore | OxigraphStore | Endpoint
 
@@ -57,7 +57,7 @@ def _run(
     q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = False, limited: bool = False
 ) -> Results:
     """Run ``q``; a query the user wrote (``limited``) runs with the wall-clock limit of
-    :attr:`cilo.limits.Limits.query_seconds` (an endpoint has its own timeout)."""
+    :attr:`cilo.Limits.query_seconds` (an endpoint has its own timeout)."""
     if ad_hoc and not q.parameters:
         bindings = {k: v if isinstance(v, Node) else _ad_hoc_term(k, str(v)) for k, v in params.items()}
     else:
@@ -65,13 +65,13 @@ def _run(
     store: Store = data if isinstance(data, MemoryStore | OxigraphStore | Endpoint) else MemoryStore(data)
     if not limited or isinstance(store, Endpoint):
         return store.select(q, bindings)
-    seconds = limits().query_seconds
+    seconds = current().query_seconds
     try:
         return run_limited(lambda: store.select(q, bindings), seconds)
     except TimeLimitError as e:
         raise QueryError(
             f"{q.source or q.name}: the query was {e} (the limit for queries you write; "
-            "cilo.set_limits(query_seconds=...) changes it)"
+            "`with cilo.limits(query_seconds=...)` changes it)"
         ) from None
 
 

@@ -29,19 +29,16 @@ from rdflib.term import Node
 
 from cilo import fastrl
 from cilo.catalogue import get
-from cilo.errors import CiloError, InputError
-from cilo.limits import limits
+from cilo.choices import REASONING_ENGINES, ReasoningEngine
+from cilo.errors import InputError, ReasoningError, UsageError
 from cilo.loading import PathLike, load
 from cilo.ontology import ontology
-from cilo.stores import from_oxigraph, native_parse, term_converter, to_oxigraph
+from cilo.oxigraph import from_oxigraph, native_parse, term_converter, to_oxigraph
+from cilo.safety import current
 
-ENGINES = ("rl", "dl")
+ENGINES = REASONING_ENGINES
 Triple = tuple[Node, Node, Node]
 Data = Graph | PathLike | Iterable[PathLike]
-
-
-class ReasoningError(CiloError):
-    """A reasoner that cannot run (no Java, a HermiT failure), in words."""
 
 
 @dataclass
@@ -60,7 +57,7 @@ class Problem:
 class Reasoning:
     """The outcome of :func:`reason`: the closure (data, ontology and what follows) and the verdict."""
 
-    engine: str
+    engine: ReasoningEngine
     #: Every triple of the closure: the data, the ontology and the inferred triples.
     triples: list[Triple]
     #: How many triples of the closure were not in the data and ontology.
@@ -97,7 +94,7 @@ class Reasoning:
         return "\n".join(lines)
 
 
-def reason(data: Data, *, engine: str = "rl", base: str | None = None) -> Reasoning:
+def reason(data: Data, *, engine: ReasoningEngine = "rl", base: str | None = None) -> Reasoning:
     """Reason over ``data`` (a path, paths, or an rdflib Graph) with the ontology.
 
     ``engine="rl"``: the OWL 2 RL closure, property chains included; ``consistent`` is False when
@@ -107,7 +104,7 @@ def reason(data: Data, *, engine: str = "rl", base: str | None = None) -> Reason
     HermiT. ``base`` is the base IRI for local ids in YAML, JSON and CSV files.
     """
     if engine not in ENGINES:
-        raise ReasoningError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+        raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     with _collector_paused():
         facts = _data(data, base)
         asserted = list(ontology()) + facts
@@ -293,7 +290,6 @@ def java() -> str:
 def _hermit(asserted: list[Triple]) -> Reasoning:
     import owlready2
 
-    owlready2.JAVA_EXE = java()
     graph = Graph()
     for t in asserted:
         if t[1] != OWL.imports:  # owlready2 would follow them, over the network
@@ -303,33 +299,49 @@ def _hermit(asserted: list[Triple]) -> Reasoning:
         graph.serialize(path, format="nt", encoding="utf-8")
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
-        from owlready2 import reasoning as owlready_reasoning
-
-        seconds = limits().reasoner_seconds
-        # owlready2 passes these keyword arguments to subprocess, which kills Java when time is up.
-        owlready_reasoning._subprocess_kargs["timeout"] = seconds
+        seconds = current().reasoner_seconds
         try:
-            with onto:
+            with onto, _owlready_settings(java(), seconds):
                 owlready2.sync_reasoner_hermit(
                     world, infer_property_values=True, ignore_unsupported_datatypes=True, debug=0
                 )
         except subprocess.TimeoutExpired:
             raise ReasoningError(
-                f"HermiT was stopped after {seconds:g} s (cilo.set_limits(reasoner_seconds=...) or "
+                f"HermiT was stopped after {seconds:g} s (`with cilo.limits(reasoner_seconds=...)` or "
                 "`cilo reason --time-limit` changes the limit); the rl engine is much faster"
             ) from None
         except owlready2.OwlReadyInconsistentOntologyError:
             return Reasoning("dl", asserted, 0, inconsistencies(rl_closure(asserted)), consistent=False)
         except (owlready2.OwlReadyJavaError, subprocess.CalledProcessError, OSError) as e:
             raise ReasoningError(f"HermiT failed: {_java_message(str(e)) or type(e).__name__}") from None
-        finally:
-            owlready_reasoning._subprocess_kargs.pop("timeout", None)
         closure = set(asserted)
         for s, p, o in world.as_rdflib_graph():
             if isinstance(s, URIRef) and isinstance(p, URIRef) and not isinstance(o, BNode):
                 closure.add((s, p, o))  # owlready2's blank nodes have its own ids: left out
     triples = sorted(closure, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     return Reasoning("dl", triples, len(closure) - len(set(asserted)))
+
+
+@contextlib.contextmanager
+def _owlready_settings(java_exe: str, seconds: float) -> Iterator[None]:
+    """owlready2's Java and subprocess settings for one HermiT run, put back as they were after it.
+
+    owlready2 keeps both in module globals; its ``_subprocess_kargs`` are passed to ``subprocess``,
+    which kills Java when ``timeout`` is up.
+    """
+    import owlready2
+    from owlready2 import reasoning as owlready_reasoning
+
+    kargs = owlready_reasoning._subprocess_kargs
+    saved_java, saved_kargs = owlready2.JAVA_EXE, dict(kargs)
+    owlready2.JAVA_EXE = java_exe
+    kargs["timeout"] = seconds
+    try:
+        yield
+    finally:
+        owlready2.JAVA_EXE = saved_java
+        kargs.clear()
+        kargs.update(saved_kargs)
 
 
 def _java_message(text: str) -> str:

@@ -10,6 +10,8 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from cilo.choices import REPORT_FORMATS, ReportFormat
+from cilo.errors import UsageError
 from cilo.vocabulary import functions, local_name
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -86,6 +88,16 @@ class ValidationReport:
             if r.focus_node in self.initiatives and r.value is not None and _is_function(r.value):
                 missing[r.focus_node].add(r.value)
         return missing
+
+    def render(self, fmt: ReportFormat = "text") -> str:
+        """The report as text in ``fmt``: words for people, JSON, or the SHACL report in Turtle."""
+        if fmt == "text":
+            return self.to_text()
+        if fmt == "json":
+            return self.to_json() + "\n"
+        if fmt == "turtle":
+            return self.to_turtle()
+        raise UsageError(f"unknown report format {fmt!r}; the formats are: {', '.join(REPORT_FORMATS)}")
 
     def to_json(self, indent: int | None = 2) -> str:
         """``{"conforms": bool, "results": [...]}`` with the six fields of each result."""

@@ -12,7 +12,9 @@ from typing import Any, overload
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
+from cilo.choices import RESULTS_FORMATS, ResultsFormat
 from cilo.context import compact_iri
+from cilo.errors import UsageError
 
 Row = dict[str, Node | None]
 
@@ -36,6 +38,16 @@ class Results(Sequence[Row]):
 
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
+
+    def render(self, fmt: ResultsFormat = "table") -> str:
+        """The rows as text in ``fmt``: a table, SPARQL results JSON or CSV (ending in a newline)."""
+        if fmt == "table":
+            return self.to_table()
+        if fmt == "json":
+            return self.to_json() + "\n"
+        if fmt == "csv":
+            return self.to_csv()
+        raise UsageError(f"unknown results format {fmt!r}; the formats are: {', '.join(RESULTS_FORMATS)}")
 
     def to_json(self) -> str:
         """W3C SPARQL 1.1 Query Results JSON."""

@@ -7,12 +7,12 @@ from validated terms, at the start of the query's outermost group.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -21,12 +21,15 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from cilo import diskstore
 from cilo.catalogue import Query
-from cilo.errors import InputError, QueryError
-from cilo.limits import check_file, check_triples
-from cilo.loading import BOM, PathLike, format_for, load
+from cilo.diskstore import StoredFile
+from cilo.errors import QueryError, StoreError
+from cilo.loading import PathLike, load
 from cilo.ontology import ontology
-from cilo.results import Results, Row, plain_literal, term_from_json
+from cilo.oxigraph import has_named_graphs
+from cilo.oxigraph import rows as oxigraph_rows
+from cilo.results import Results, plain_literal, term_from_json
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query as PreparedQuery
@@ -44,11 +47,7 @@ class Store(Protocol):
 @lru_cache(maxsize=256)
 def prepared(text: str, source: str) -> PreparedQuery:
     """The query parsed by rdflib (once per text): its syntax check, with line and column."""
-    import rdflib.plugins.sparql as rdflib_sparql  # 0.1 s to import: only when a query runs
-
-    # FROM / FROM NAMED never load files or URLs (cilo refuses them anyway: cilo.limits.check_query).
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
-    prepareQuery = rdflib_sparql.prepareQuery  # noqa: N806 - rdflib's name
+    from rdflib.plugins.sparql import prepareQuery  # 0.1 s to import: only when a query runs
 
     try:
         parsed = prepareQuery(text)
@@ -74,9 +73,10 @@ class MemoryStore:
         query_object = prepared(query.text, query.source or query.name)
         try:
             init: dict[str, Any] = dict(bindings)
-            result = self.graph.query(query_object, initBindings=init)
-            variables = tuple(str(v) for v in result.vars or ())
-            rows = tuple({v: _plain(row[v]) for v in variables} for row in result)  # type: ignore[index, call-overload]
+            with _no_graph_loading():
+                result = self.graph.query(query_object, initBindings=init)
+                variables = tuple(str(v) for v in result.vars or ())
+                rows = tuple({v: _plain(row[v]) for v in variables} for row in result)  # type: ignore[index, call-overload]
         except RecursionError:
             raise QueryError(
                 f"{query.name}: the query recursed too deeply in rdflib (a property path such as p* over a "
@@ -87,53 +87,118 @@ class MemoryStore:
         return Results(variables, rows)
 
 
+@contextlib.contextmanager
+def _no_graph_loading() -> Iterator[None]:
+    """rdflib's ``SPARQL_LOAD_GRAPHS`` off while a query runs, so FROM / FROM NAMED never read files or
+    URLs (cilo refuses them anyway: :func:`cilo.safety.check_query`); put back as it was after."""
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    saved = rdflib_sparql.SPARQL_LOAD_GRAPHS
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        yield
+    finally:
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = saved
+
+
 class OxigraphStore:
-    """An embedded, persistent Oxigraph store in a folder: data and ontology in its default graph."""
+    """An embedded, persistent Oxigraph store in a folder (layout: :mod:`cilo.diskstore`).
+
+    Each loaded file is a named graph of its own (loading a changed file again replaces its triples),
+    the ontology another; queries read the union. Loads and removals are atomic: a reader, or a
+    process killed mid-load, sees the old content or the new, never part of it. Read-only stores
+    may be open in many processes; a writable one holds the folder's lock (one writer at a time).
+    """
 
     def __init__(self, path: PathLike, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        try:
-            if read_only:
-                if not (self.path / "CURRENT").is_file():
-                    raise QueryError(f"{self.path}: no cilo store here; create one with `cilo store load`")
-                self._store = pyoxigraph.Store.read_only(str(self.path))
-            else:
-                self._store = pyoxigraph.Store(str(self.path))
-        except OSError as e:
-            if "LOCK" in str(e):
-                raise QueryError(
-                    f"{self.path}: the store is in use by another process (one writer at a time); "
-                    "wait for it to finish, or query it read-only"
-                ) from None
-            raise QueryError(f"{self.path}: cannot open the store: {e}") from None
+        self._folder = diskstore.Folder(self.path)
+        self._lock = None if read_only else diskstore.lock(self.path)
+        if self._folder.is_legacy():
+            if not read_only:
+                self.close()
+                raise StoreError(
+                    f"{self.path}: this store was written by an earlier cilo (one graph, no generations); "
+                    "load your files into a new folder"
+                )
+            self._store: pyoxigraph.Store | None = _open_read_only(self.path)
+        elif read_only or self._folder.active is not None:
+            self._store = diskstore.open_active(self._folder)
+        else:
+            self._store = None  # a new store: nothing loaded yet
+
+    @property
+    def location(self) -> Path:
+        """The Oxigraph database now in use (e.g. for ``oxigraph serve --location``)."""
+        active = self._folder.active
+        if active is None:
+            return self.path  # an earlier cilo's store, or none yet
+        return active / "db"
 
     def load(self, paths: Iterable[PathLike], *, base: str | None = None) -> int:
-        """Add the files (any format) and the ontology, all or nothing; returns the triples added."""
-        paths = list(paths)
-        before = len(self._store)
-        staging = pyoxigraph.Store()  # in memory: every file parses here, or no change
-        load_into(staging, paths, base=base)
-        staging.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        data = staging.dump(format=pyoxigraph.RdfFormat.N_QUADS)
-        self._store.load(data, format=pyoxigraph.RdfFormat.N_QUADS)  # one transaction
-        self._store.flush()
-        return len(self._store) - before
+        """Load the files (any format), each into its own graph (replacing what an earlier load of
+        the same file put there), and the ontology; all or nothing. Returns the change in triples."""
+        return self._update(diskstore.paths_of(paths), [], base)
+
+    def remove(self, paths: Iterable[PathLike]) -> int:
+        """Take the files' graphs out of the store, all or nothing; returns the change in triples."""
+        return self._update([], list(paths), None)
+
+    def files(self) -> list[StoredFile]:
+        """The files in the store: path, graph, triples, hash and load time."""
+        return self._folder.manifest()
+
+    def _update(self, load_paths: list[PathLike], remove_paths: list[PathLike], base: str | None) -> int:
+        if self._lock is None:
+            raise StoreError(f"{self.path}: the store was opened read-only")
+        before = sum(f.triples for f in self.files())
+        self._store = None  # the old generation is removed after the swap
+        try:
+            files = diskstore.update(self._folder, load_paths, remove_paths, base=base)
+        finally:
+            if self._folder.active is not None:
+                self._store = diskstore.open_active(self._folder)
+        return sum(f.triples for f in files) - before
+
+    def close(self) -> None:
+        """Let go of the database and the writer's lock (also done when the object is collected)."""
+        self._store = None
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def _opened(self) -> pyoxigraph.Store:
+        if self._store is None:
+            raise StoreError(f"{self.path}: no cilo store here; create one with `cilo store load`")
+        return self._store
 
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
         prepared(query.text, query.source or query.name)
+        store = self._opened()
         try:
-            solutions = self._store.query(
-                with_values(query.text, bindings), use_default_graph_as_union=has_named_graphs(self._store)
+            solutions = store.query(
+                with_values(query.text, bindings), use_default_graph_as_union=has_named_graphs(store)
             )
             assert isinstance(solutions, pyoxigraph.QuerySolutions)  # prepared() accepted only SELECT
             variables = tuple(v.value for v in solutions.variables)
-            rows = _rows(solutions, variables)
+            rows = oxigraph_rows(solutions, variables)
         except (SyntaxError, OSError, ValueError) as e:
             raise QueryError(f"{query.name}: the query failed in Oxigraph: {e}") from None
         return Results(variables, rows)
 
+    def dump(self) -> bytes:
+        """The whole store as N-Quads."""
+        return self._opened().dump(format=pyoxigraph.RdfFormat.N_QUADS) or b""
+
     def __len__(self) -> int:
-        return len(self._store)
+        return 0 if self._store is None else len(self._store)
+
+
+def _open_read_only(path: Path) -> pyoxigraph.Store:
+    try:
+        return pyoxigraph.Store.read_only(str(path))
+    except OSError as e:
+        raise StoreError(f"{path}: cannot open the store: {e}") from None
 
 
 class Endpoint:
@@ -183,82 +248,6 @@ class Endpoint:
         return Results(variables, rows)
 
 
-#: Formats Oxigraph parses itself, much faster than rdflib; the others go through cilo's readers.
-_OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG"}
-
-
-@lru_cache(maxsize=1)
-def ontology_ntriples() -> bytes:
-    """The ontology as N-Triples, serialised once."""
-    return ontology().serialize(format="nt", encoding="utf-8")
-
-
-def load_into(store: Any, paths: list[PathLike], *, base: str | None = None) -> None:
-    """Parse ``paths`` into a pyoxigraph store: Turtle, N-Triples, N-Quads and TriG by Oxigraph, the rest
-    by cilo's readers. A file Oxigraph rejects is an :class:`InputError` naming file and line."""
-    for path in paths:
-        native = _rdf_bytes(path)
-        if native is None:
-            graph = load(path, base=base)
-            store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-            continue
-        data, fmt = native
-        try:
-            store.load(data, format=fmt, base_iri=Path(path).resolve().as_uri())
-        except (SyntaxError, ValueError) as e:
-            raise _rejected(path, e, base) from None
-
-
-def native_parse(path: PathLike, *, base: str | None = None) -> list[Any] | None:
-    """The quads of ``path`` from Oxigraph's parser, or None when Oxigraph does not read its format."""
-    native = _rdf_bytes(path)
-    if native is None:
-        return None
-    data, fmt = native
-    try:
-        quads = list(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
-    except (SyntaxError, ValueError) as e:
-        raise _rejected(path, e, base) from None
-    check_triples(path, len(quads))
-    return quads
-
-
-def _rdf_bytes(path: PathLike) -> tuple[bytes, Any] | None:
-    """The checked bytes (byte-order mark removed) and Oxigraph format of an RDF file Oxigraph reads."""
-    fmt = _OXIGRAPH_FORMATS.get(format_for(path))
-    p = Path(path)
-    if fmt is None or not p.is_file():
-        return None
-    check_file(p)
-    try:
-        data = p.read_bytes().removeprefix(BOM)
-    except OSError as e:
-        raise InputError(path, f"cannot read the file: {e.strerror}") from None
-    return data, getattr(pyoxigraph.RdfFormat, fmt)
-
-
-def _rejected(path: PathLike, error: Exception, base: str | None) -> InputError:
-    """The error for a file Oxigraph's parser rejected: cilo's own reader's, which names the line
-    the way cilo always does; Oxigraph's (with its line) when that reader accepts what Oxigraph
-    does not, such as an IRI with a space."""
-    try:
-        load(path, base=base)
-    except InputError as e:
-        return e
-    message = re.sub(r"^Parser error at [^:]*: | \(line \d+\)$", "", str(error))
-    syntax = _SYNTAX_NAMES[format_for(path)]
-    return InputError(path, f"{syntax} syntax error: {message}", line=getattr(error, "lineno", None))
-
-
-_SYNTAX_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG"}
-
-
-def has_named_graphs(store: Any) -> bool:
-    """Whether a pyoxigraph store holds named graphs (from N-Quads or TriG files): then queries read
-    the union of all graphs, so every format is queried alike."""
-    return any(True for _ in store.named_graphs())
-
-
 def with_values(text: str, bindings: dict[str, Node]) -> str:
     """``text`` with a VALUES block for ``bindings`` opening its outermost group (after ``WHERE {``)."""
     if not bindings:
@@ -306,68 +295,13 @@ def _plain(term: Any) -> Node | None:
     return term if isinstance(term, URIRef | BNode) else None
 
 
-def _rows(solutions: pyoxigraph.QuerySolutions, variables: tuple[str, ...]) -> tuple[Row, ...]:
-    """The solutions as rows of rdflib terms, each distinct term converted once (labels, roles and
-    levels repeat on every row)."""
-    convert = term_converter()
-    return tuple({v: convert(solution[v]) for v in variables} for solution in solutions)
-
-
-def term_converter() -> Callable[[Any], Node | None]:
-    """:func:`from_oxigraph` with a memory: each distinct term is converted once (results and
-    parsed files repeat the same IRIs and labels many times)."""
-    seen: dict[Any, Node | None] = {}
-
-    def convert(term: Any) -> Node | None:
-        if term is None:
-            return None
-        node = seen.get(term)
-        if node is None:
-            node = seen[term] = from_oxigraph(term)
-        return node
-
-    return convert
-
-
-def to_oxigraph(node: Node) -> Any:
-    """An rdflib term as a pyoxigraph term."""
-    if isinstance(node, URIRef):
-        return pyoxigraph.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return pyoxigraph.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return pyoxigraph.Literal(str(node), language=node.language)
-        if node.datatype:
-            return pyoxigraph.Literal(str(node), datatype=pyoxigraph.NamedNode(str(node.datatype)))
-        return pyoxigraph.Literal(str(node))
-    raise QueryError(f"cannot store the term {node!r}")  # pragma: no cover - graphs hold no other terms
-
-
-def from_oxigraph(term: Any) -> Node | None:
-    if term is None:
-        return None
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, pyoxigraph.Literal):
-        return plain_literal(term.value, term.language, term.datatype.value)
-    raise QueryError(f"cannot represent the result term {term!r}")  # pragma: no cover - RDF-star only
-
-
 __all__ = [
     "Endpoint",
     "MemoryStore",
     "OxigraphStore",
-    "Row",
     "Store",
+    "StoredFile",
     "first_group",
-    "from_oxigraph",
-    "has_named_graphs",
-    "load_into",
-    "native_parse",
-    "term_converter",
-    "to_oxigraph",
+    "prepared",
     "with_values",
 ]

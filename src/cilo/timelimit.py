@@ -13,11 +13,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from cilo.errors import TimeLimitError
+
 T = TypeVar("T")
-
-
-class TimeLimitError(Exception):
-    """The function did not finish within the limit; the child that ran it was killed."""
 
 
 def run_limited(function: Callable[[], T], seconds: float) -> T:

@@ -20,22 +20,20 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from cilo import fastshacl, pyshaclengine
-from cilo.errors import InputError, ShapesError
-from cilo.loading import PathLike, parse_into
+from cilo.choices import ENGINES, Engine
+from cilo.errors import InputError, ShapesError, UnsupportedError, UsageError
+from cilo.loading import PathLike, parse_data, parse_into, read_checked
 from cilo.namespace import CILO
 from cilo.ontology import ontology
+from cilo.oxigraph import from_oxigraph, has_named_graphs, load_into, ontology_ntriples
 from cilo.pyshaclengine import PreparedGraph
 from cilo.report import SEVERITY_ORDER, ValidationReport, ValidationResult
-from cilo.resources import DEFAULT_PROFILE, Traversable, base_shapes_files, profile_file
-from cilo.stores import from_oxigraph, has_named_graphs, load_into, ontology_ntriples
+from cilo.resources import DEFAULT_PROFILE, base_shapes_files, profile_file
 from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
 
 Data = Graph | PathLike | Iterable[PathLike]
-
-
-ENGINES = ("fast", "pyshacl")
 
 
 def validate(
@@ -44,7 +42,7 @@ def validate(
     profile: str = DEFAULT_PROFILE,
     shapes: PathLike | None = None,
     base: str | None = None,
-    engine: str = "fast",
+    engine: Engine = "fast",
 ) -> ValidationReport:
     """Validate ``data`` (a path, a list of paths, or an rdflib Graph) and return the report.
 
@@ -56,7 +54,7 @@ def validate(
     reference); both give the same results.
     """
     if engine not in ENGINES:
-        raise ShapesError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+        raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
     if engine == "fast" and _fast_supported(shapes_graph):
         return _validate_fast(data, base, shapes_graph, profile_name)
@@ -89,7 +87,7 @@ def _fast_supported(shapes: Graph) -> bool:
     """Whether the fast engine translates every constraint of ``shapes`` (cached per shapes graph)."""
     try:
         list(fastshacl._plan(shapes))
-    except fastshacl.UnsupportedError:
+    except UnsupportedError:
         return False
     return True
 
@@ -189,23 +187,29 @@ def _paths(data: PathLike | Iterable[PathLike]) -> list[PathLike]:
     return paths
 
 
-@lru_cache(maxsize=8)
 def _shapes(profile: str, shapes_path: str | None) -> tuple[Graph, str]:
-    """The shapes graph (base shapes + profile or user's shapes) and the profile's name; cached."""
-    graph = Graph()
-    for f in base_shapes_files():
-        _parse_bundled(graph, f)
+    """The shapes graph (base shapes + profile or user's shapes) and the profile's name.
+
+    Parsed graphs are cached by the files' content: a shapes file edited between two calls is read again.
+    """
+    bundled = tuple(f.read_bytes() for f in base_shapes_files())
     if shapes_path is None:
-        _parse_bundled(graph, profile_file(profile))
-        return graph, profile
-    parse_into(graph, shapes_path)
+        return _parsed_shapes(bundled, profile_file(profile).read_bytes(), profile, None)
+    return _parsed_shapes(bundled, read_checked(shapes_path), Path(shapes_path).name, shapes_path)
+
+
+@lru_cache(maxsize=8)
+def _parsed_shapes(bundled: tuple[bytes, ...], data: bytes, name: str, path: str | None) -> tuple[Graph, str]:
+    graph = Graph()
+    for content in bundled:
+        graph.parse(data=content, format="turtle")
+    if path is None:
+        graph.parse(data=data, format="turtle")
+        return graph, name
+    graph += parse_data(data, path)
     if not any(graph.subjects(RDF.type, SH.NodeShape)) and not any(graph.subjects(SH.targetClass, None)):
-        raise ShapesError(f"{shapes_path}: no SHACL shape found")
-    return graph, Path(shapes_path).name
-
-
-def _parse_bundled(graph: Graph, resource: Traversable) -> None:
-    graph.parse(data=resource.read_bytes(), format="turtle")
+        raise ShapesError(f"{path}: no SHACL shape found")
+    return graph, name
 
 
 def _results(report: Graph) -> list[ValidationResult]:

@@ -10,15 +10,17 @@ import os
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
-from cilo.errors import CiloError
+from cilo.choices import WRITE_FORMATS, WriteFormat
+from cilo.errors import UsageError
 from cilo.formats import description, table
 
-#: ``--to`` names -> what they write.
-WRITE_FORMATS: dict[str, str] = {
+#: ``--to`` names -> what they write (the names: :data:`cilo.choices.WRITE_FORMATS`).
+FORMAT_NAMES: dict[WriteFormat, str] = {
     "ttl": "Turtle",
     "nt": "N-Triples",
     "rdf": "RDF/XML",
@@ -29,7 +31,7 @@ WRITE_FORMATS: dict[str, str] = {
 _RDFLIB = {"ttl": "turtle", "nt": "nt", "rdf": "xml"}
 
 
-def dumps(graph: Graph, format: str = "ttl", *, header: str = "") -> str:
+def dumps(graph: Graph, format: WriteFormat = "ttl", *, header: str = "") -> str:
     """``graph`` as text in ``format`` (a key of :data:`WRITE_FORMATS`).
 
     ``header`` is a comment put at the top of Turtle and YAML. For ``csv``, triples its columns do
@@ -38,13 +40,15 @@ def dumps(graph: Graph, format: str = "ttl", *, header: str = "") -> str:
     return render(graph, format, header=header)[0]
 
 
-def dump(graph: Graph, path: str | Path, format: str | None = None, *, header: str = "") -> Counter[str]:
+def dump(
+    graph: Graph, path: str | Path, format: WriteFormat | None = None, *, header: str = ""
+) -> Counter[str]:
     """Write ``graph`` to ``path`` (format from ``format`` or the extension), all or nothing.
 
     Returns the triples left out, counted by predicate (only CSV leaves any out).
     """
     target = Path(path)
-    fmt = format or target.suffix.lower().lstrip(".")
+    fmt = format or cast(WriteFormat, target.suffix.lower().lstrip("."))  # render() checks it
     text, left_out = render(graph, fmt, header=header)
     write_atomic(target, text)
     return left_out
@@ -77,10 +81,10 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def render(graph: Graph, fmt: str, *, header: str = "") -> tuple[str, Counter[str]]:
+def render(graph: Graph, fmt: WriteFormat, *, header: str = "") -> tuple[str, Counter[str]]:
     """The text of ``graph`` in ``fmt``, and the triples it leaves out, counted by predicate."""
     if fmt not in WRITE_FORMATS:
-        raise CiloError(f"cannot write {fmt!r}; the formats are: {', '.join(WRITE_FORMATS)}")
+        raise UsageError(f"cannot write {fmt!r}; the formats are: {', '.join(WRITE_FORMATS)}")
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     if fmt == "csv":
         return table.write(graph)

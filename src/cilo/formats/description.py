@@ -42,16 +42,16 @@ from cilo.builder import parse_date
 from cilo.context import (
     CONTEXT_URL,
     DEFAULT_BASE,
-    RemoteDocumentError,
     check_id,
     context,
     context_document,
     document_loader,
     expand_curie,
     prefixes,
+    refused,
     term_definitions,
 )
-from cilo.errors import CiloError, InputError
+from cilo.errors import InputError, NotExpressibleError, RemoteDocumentError
 from cilo.formats import decode, yamltree
 from cilo.namespace import CILO
 from cilo.ontology import ontology
@@ -212,7 +212,7 @@ class _Checker:
                 if key in ("@context", "@import"):
                     for ref in item if isinstance(item, list) else [item]:
                         if isinstance(ref, str) and ref.rstrip("#") != CONTEXT_URL:
-                            raise self.fail((*path, key), str(RemoteDocumentError(ref)))
+                            raise self.fail((*path, key), str(refused(ref)))
                 self.check_contexts(item, (*path, key))
 
     @staticmethod
@@ -333,10 +333,6 @@ class _Checker:
 # --------------------------------------------------------------------------------------------
 # Writing
 # --------------------------------------------------------------------------------------------
-
-
-class NotExpressibleError(CiloError):
-    """A graph that a description document cannot carry without loss."""
 
 
 def write(graph: Graph, *, syntax: Syntax = "yaml", header: str = "") -> str:

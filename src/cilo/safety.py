@@ -9,22 +9,28 @@ cilo reads files people write and files people are sent. Nothing here trusts the
   :attr:`Limits.max_query_depth` (Oxigraph's parser crashed at about 5,000 levels), or naming
   ``SERVICE`` (unless network access is asked for), ``LOAD``, ``FROM`` or ``FROM NAMED`` is refused,
   with the line of the clause.
-The defaults are far above what a real description or query needs; :func:`set_limits` changes them.
+The defaults are far above what a real description or query needs. They are not process-wide
+settings: :func:`limits` changes them for a ``with`` block (and the threads and tasks it starts), and
+:func:`current` tells the limits in force.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import math
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from cilo.errors import InputError, QueryError
+from cilo.errors import InputError, QueryError, UsageError
 
 
 @dataclass(frozen=True)
 class Limits:
-    """The limits on untrusted input (see :func:`set_limits`)."""
+    """The limits on untrusted input (see :func:`limits`)."""
 
     #: Largest file cilo reads, in bytes.
     max_file_bytes: int = 1 << 30
@@ -39,32 +45,52 @@ class Limits:
     #: Wall-clock seconds HermiT may run before it is stopped.
     reasoner_seconds: float = 600.0
 
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            whole = f.type in (int, "int")
+            if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+                kind = "a whole number" if whole else "a number of seconds"
+                raise UsageError(f"limit {f.name}: expected {kind}, not {value!r}")
+            if not (math.isfinite(value) and value > 0):
+                raise UsageError(f"limit {f.name}: expected a finite number above 0, not {value!r}")
 
-_current = Limits()
+
+_CURRENT: ContextVar[Limits] = ContextVar("cilo_limits", default=Limits())  # noqa: B039 - frozen
+LIMIT_NAMES = tuple(f.name for f in dataclasses.fields(Limits))
 
 
-def limits() -> Limits:
-    """The limits in force."""
-    return _current
+def current() -> Limits:
+    """The limits in force here (the defaults, or those of the innermost :func:`limits` block)."""
+    return _CURRENT.get()
 
 
-def set_limits(**changes: float) -> Limits:
-    """Change some limits (e.g. ``set_limits(max_triples=100_000_000)``); returns the previous ones."""
-    global _current
-    previous = _current
-    _current = dataclasses.replace(_current, **changes)  # type: ignore[arg-type]
-    return previous
+@contextlib.contextmanager
+def limits(**changes: float) -> Iterator[Limits]:
+    """Change some limits inside a ``with`` block, e.g. ``with cilo.limits(query_seconds=5): ...``.
+
+    Unknown names and values that are not positive numbers are a :class:`cilo.UsageError`. The
+    previous limits come back when the block ends, whatever happens inside it.
+    """
+    unknown = sorted(set(changes) - set(LIMIT_NAMES))
+    if unknown:
+        raise UsageError(f"unknown limit {unknown[0]!r}; the limits are: {', '.join(LIMIT_NAMES)}")
+    token = _CURRENT.set(dataclasses.replace(_CURRENT.get(), **changes))  # type: ignore[arg-type]
+    try:
+        yield _CURRENT.get()
+    finally:
+        _CURRENT.reset(token)
 
 
 def check_file(path: Path, data: bytes | None = None) -> None:
     """Refuse ``path`` when it is too large (from its size on disk, before reading it, when ``data``
     is not given), or when ``data`` is RDF/XML that declares a DTD or entities."""
     size = len(data) if data is not None else path.stat().st_size
-    if size > _current.max_file_bytes:
+    if size > current().max_file_bytes:
         raise InputError(
             path,
-            f"the file is {size:,} bytes; cilo reads at most {_current.max_file_bytes:,} "
-            "(cilo.set_limits changes it)",
+            f"the file is {size:,} bytes; cilo reads at most {current().max_file_bytes:,} "
+            "(cilo.limits(max_file_bytes=...) changes it)",
         )
     if data is not None and path.suffix.lower() in (".rdf", ".owl", ".xml"):
         match = _DTD.search(data)
@@ -80,9 +106,9 @@ def check_file(path: Path, data: bytes | None = None) -> None:
 
 def check_triples(path: Path | str, count: int) -> None:
     """Refuse a file that parsed to more triples than the limit."""
-    if count > _current.max_triples:
+    if count > current().max_triples:
         raise InputError(
-            path, f"the file holds {count:,} triples; cilo reads at most {_current.max_triples:,} per file"
+            path, f"the file holds {count:,} triples; cilo reads at most {current().max_triples:,} per file"
         )
 
 
@@ -112,20 +138,21 @@ _REFUSED = {
 
 def check_query(text: str, source: str = "the query", *, allow_service: bool = False) -> None:
     """Refuse a query that is too long, nested too deeply, or reaches outside the data it is given."""
-    if len(text) > _current.max_query_chars:
+    if len(text) > current().max_query_chars:
         raise QueryError(
-            f"{source}: the query is {len(text):,} characters; cilo runs at most {_current.max_query_chars:,}"
+            f"{source}: the query is {len(text):,} characters; "
+            f"cilo runs at most {current().max_query_chars:,}"
         )
     depth = 0
     for match in _LEXEMES.finditer(text):
         kind = match.lastgroup
         if kind == "open":
             depth += 1
-            if depth > _current.max_query_depth:
+            if depth > current().max_query_depth:
                 line = text.count("\n", 0, match.start()) + 1
                 raise QueryError(
                     f"{source}, line {line}: the query nests groups or parentheses more than "
-                    f"{_current.max_query_depth} deep; cilo refuses deeper queries"
+                    f"{current().max_query_depth} deep; cilo refuses deeper queries"
                 )
         elif kind == "close":
             depth = max(0, depth - 1)

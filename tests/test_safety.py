@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 import cilo
 from cilo.errors import InputError, QueryError
-from cilo.limits import check_query, limits, set_limits
+from cilo.safety import check_query, current
 from tests.conftest import EXAMPLES, FIXTURES, run_cli
 
 HOSTILE = FIXTURES / "hostile"
@@ -19,11 +20,11 @@ FINNISH_TTL = EXAMPLES / "finnish-ci-model.ttl"
 
 
 @pytest.fixture
-def restore_limits() -> Iterator[None]:
-    previous = cilo.set_limits()  # the public API: no change, the limits in force
-    assert previous == limits()
-    yield
-    cilo.set_limits(**vars(previous))
+def set_limits() -> Iterator[Callable[..., object]]:
+    """``set_limits(name=value)``: the limits changed with ``cilo.limits`` until the test ends."""
+    with contextlib.ExitStack() as stack:
+        yield lambda **changes: stack.enter_context(cilo.limits(**changes))
+    assert current() == cilo.Limits()  # the defaults again: nothing leaked
 
 
 # --- RDF/XML entities ---------------------------------------------------------------------------
@@ -44,7 +45,7 @@ def test_rdfxml_with_a_dtd_is_refused_before_parsing(name: str) -> None:
 # --- size and triple limits ---------------------------------------------------------------------
 
 
-def test_a_file_over_the_size_limit_is_refused(restore_limits: None) -> None:
+def test_a_file_over_the_size_limit_is_refused(set_limits: Callable[..., object]) -> None:
     set_limits(max_file_bytes=1000)
     for path in (FINNISH, FINNISH_TTL):
         with pytest.raises(InputError, match=r"bytes; cilo reads at most 1,000"):
@@ -53,7 +54,7 @@ def test_a_file_over_the_size_limit_is_refused(restore_limits: None) -> None:
             cilo.reason(path)
 
 
-def test_a_file_over_the_triple_limit_is_refused(restore_limits: None) -> None:
+def test_a_file_over_the_triple_limit_is_refused(set_limits: Callable[..., object]) -> None:
     set_limits(max_triples=100)
     with pytest.raises(InputError, match=r"triples; cilo reads at most 100 per file"):
         cilo.load(FINNISH)
@@ -108,7 +109,7 @@ def test_deeply_nested_queries_are_refused_before_any_engine(tmp_path: Path) -> 
     assert done.returncode == 2 and "nests groups" in done.stderr
 
 
-def test_an_overlong_query_is_refused(restore_limits: None) -> None:
+def test_an_overlong_query_is_refused(set_limits: Callable[..., object]) -> None:
     set_limits(max_query_chars=50)
     with pytest.raises(QueryError, match="characters; cilo runs at most 50"):
         cilo.sparql("SELECT ?s WHERE { ?s ?p ?o } # a comment that makes it long", FINNISH)
@@ -247,7 +248,9 @@ PATHOLOGICAL = HOSTILE / "pathological-path.rq"
 DENSE = HOSTILE / "dense.ttl"
 
 
-def test_runaway_queries_are_stopped_cleanly_on_every_store(restore_limits: None, tmp_path: Path) -> None:
+def test_runaway_queries_are_stopped_cleanly_on_every_store(
+    set_limits: Callable[..., object], tmp_path: Path
+) -> None:
     store_dir = tmp_path / "db"
     assert run_cli("store", "load", store_dir, DENSE).returncode == 0
     set_limits(query_seconds=2)
@@ -277,7 +280,7 @@ def test_a_query_error_inside_the_time_limited_worker_comes_back_as_itself() -> 
 
 @pytest.mark.java
 @pytest.mark.skipif(not shutil.which("java"), reason="no Java runtime on this machine")
-def test_hermit_is_stopped_at_its_limit(restore_limits: None) -> None:
+def test_hermit_is_stopped_at_its_limit(set_limits: Callable[..., object]) -> None:
     set_limits(reasoner_seconds=0.2)
     with pytest.raises(cilo.ReasoningError, match=r"HermiT was stopped after 0.2 s"):
         cilo.reason(FINNISH, engine="dl")

@@ -1,0 +1,33 @@
+"""The names users choose among: engines and formats, as ``Literal`` types and as tuples.
+
+One source for the library's type hints, its checks and the command line's ``choices`` (this module
+imports nothing, so the command line starts without loading any engine).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+#: Validation engines: each constraint one query over all focus nodes on Oxigraph, or pySHACL.
+Engine = Literal["fast", "pyshacl"]
+ENGINES: tuple[Engine, ...] = get_args(Engine)
+
+#: Reasoning engines: the OWL 2 RL closure, or HermiT's OWL 2 DL consistency check.
+ReasoningEngine = Literal["rl", "dl"]
+REASONING_ENGINES: tuple[ReasoningEngine, ...] = get_args(ReasoningEngine)
+
+#: Forms of a validation report.
+ReportFormat = Literal["text", "json", "turtle"]
+REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
+
+#: Forms of query results.
+ResultsFormat = Literal["table", "json", "csv"]
+RESULTS_FORMATS: tuple[ResultsFormat, ...] = get_args(ResultsFormat)
+
+#: Forms of the actor network.
+NetworkFormat = Literal["table", "json", "graphml", "gexf"]
+NETWORK_FORMATS: tuple[NetworkFormat, ...] = get_args(NetworkFormat)
+
+#: Formats a description is written in (``cilo convert --to``).
+WriteFormat = Literal["ttl", "nt", "rdf", "jsonld", "yaml", "csv"]
+WRITE_FORMATS: tuple[WriteFormat, ...] = get_args(WriteFormat)

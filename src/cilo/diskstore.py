@@ -1,0 +1,308 @@
+"""An embedded Oxigraph store in a folder, each loaded file in its own named graph, atomic and fast.
+
+Layout of a store folder ``DIR``::
+
+    DIR/.lock             held (flock) by the one writer; readers never take it
+    DIR/active -> gen-7   the generation in use: a relative symlink, swapped with one rename
+    DIR/gen-7/db/         the Oxigraph (RocksDB) database
+    DIR/gen-7/files.json  what is in it: per file its graph, triple count, hash and load time
+
+A load or a removal never touches the active generation: it makes the next one (a RocksDB checkpoint
+of the active one, hard links and no copy, then Oxigraph's bulk loader, which is fast but not
+transactional), and only when that is complete and flushed swaps ``active`` to it. A process killed
+at any moment leaves ``active`` on the old generation or on the new, complete one; half-made
+generations are removed by the next writer. Each file's triples go into the named graph of the file's
+``file:`` IRI, so loading a changed file again replaces its triples; the ontology has a graph of its
+own, refreshed at every load. Queries read the union of all graphs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph
+
+from cilo.errors import InputError, StoreError
+from cilo.loading import PathLike, format_for, load
+from cilo.ontology import ONTOLOGY_IRI
+from cilo.oxigraph import ontology_ntriples, rdf_bytes, rejected
+from cilo.safety import check_triples
+
+_ACTIVE = "active"
+_LOCK = ".lock"
+_MANIFEST = "files.json"
+_GENERATION = re.compile(r"gen-(\d+)")
+_QUAD_FORMATS = {"nquads", "trig"}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """One file loaded into a store: where it came from, its graph, how big, when."""
+
+    #: The file's absolute path when it was loaded.
+    file: str
+    #: The named graph holding its triples (the file's ``file:`` IRI).
+    graph: str
+    #: How many triples (quads) it added.
+    triples: int
+    #: SHA-256 of the file's bytes when loaded.
+    sha256: str
+    #: When it was loaded (ISO 8601, UTC).
+    loaded: str
+    #: Named graphs the file itself declared (N-Quads, TriG), also removed with it.
+    own_graphs: tuple[str, ...] = ()
+
+
+class Folder:
+    """The folder of a store: its generations, its manifest and its writer's lock."""
+
+    def __init__(self, path: PathLike) -> None:
+        self.path = Path(path)
+
+    @property
+    def active(self) -> Path | None:
+        """The active generation's folder, or None when nothing was ever loaded."""
+        link = self.path / _ACTIVE
+        if not link.is_symlink():
+            return None
+        return self.path / link.readlink()
+
+    def is_legacy(self) -> bool:
+        """A store written by cilo before generations: RocksDB files directly in the folder."""
+        return (self.path / "CURRENT").is_file() and not (self.path / _ACTIVE).is_symlink()
+
+    def manifest(self) -> list[StoredFile]:
+        """The files in the active generation."""
+        active = self.active
+        if active is None:
+            return []
+        doc = json.loads((active / _MANIFEST).read_text(encoding="utf-8"))
+        return [StoredFile(**{**f, "own_graphs": tuple(f.get("own_graphs", ()))}) for f in doc["files"]]
+
+    @contextlib.contextmanager
+    def writer_lock(self) -> Iterator[IO[bytes]]:
+        """Hold the writer's lock for the duration; a clear error when another process holds it."""
+        handle = lock(self.path)
+        try:
+            yield handle
+        finally:
+            handle.close()
+
+
+def lock(folder: Path) -> IO[bytes]:
+    """Take the writer's lock of ``folder`` (created if needed); released when the handle is closed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"{folder}: cannot create the store folder: {e.strerror}") from None
+    if not folder.is_dir():
+        raise StoreError(f"{folder}: not a folder")
+    if any(folder.iterdir()) and not _is_store(folder):
+        raise StoreError(
+            f"{folder}: the folder holds other files and no cilo store; give an empty or new folder"
+        )
+    handle = (folder / _LOCK).open("a+b")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: one writer is the user's promise
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise StoreError(
+            f"{folder}: the store is in use by another process (one writer at a time); "
+            "wait for it to finish, or query it read-only"
+        ) from None
+    return handle
+
+
+def _is_store(folder: Path) -> bool:
+    names = {p.name for p in folder.iterdir()}
+    return bool({_ACTIVE, _LOCK, "CURRENT"} & names) or any(_GENERATION.fullmatch(n) for n in names)
+
+
+def open_active(folder: Folder) -> pyoxigraph.Store:
+    """The active generation, read-only (retried once if a writer swapped it meanwhile)."""
+    for attempt in (1, 2):
+        active = folder.active
+        if active is None:
+            raise StoreError(f"{folder.path}: no cilo store here; create one with `cilo store load`")
+        try:
+            return pyoxigraph.Store.read_only(str(active / "db"))
+        except OSError as e:
+            if attempt == 2 or folder.active == active:
+                raise StoreError(f"{folder.path}: cannot open the store: {e}") from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def update(
+    folder: Folder, load_paths: list[PathLike], remove_paths: list[PathLike], *, base: str | None
+) -> list[StoredFile]:
+    """Make the next generation from the active one: ``remove_paths`` taken out, ``load_paths`` (re)loaded,
+    the ontology refreshed; then swap it in. The caller holds the writer's lock. Returns the manifest."""
+    _remove_stale(folder)
+    previous = folder.active
+    files = {f.file: f for f in folder.manifest()}
+    for path in remove_paths:
+        key = _key(path)
+        if key not in files:
+            listed = ", ".join(sorted(files)) or "none"
+            raise StoreError(f"{folder.path}: {path} is not in the store (its files: {listed})")
+    target = folder.path / f"gen-{_next_number(folder)}"
+    try:
+        target.mkdir()
+        if previous is None:
+            store = pyoxigraph.Store(str(target / "db"))
+        else:
+            pyoxigraph.Store.read_only(str(previous / "db")).backup(str(target / "db"))
+            store = pyoxigraph.Store(str(target / "db"))
+        for path in [*remove_paths, *load_paths]:
+            old = files.pop(_key(path), None)
+            if old is not None:
+                for graph in (old.graph, *old.own_graphs):
+                    store.remove_graph(pyoxigraph.NamedNode(graph))
+        ontology_graph = pyoxigraph.NamedNode(str(ONTOLOGY_IRI))
+        if previous is not None:
+            store.remove_graph(ontology_graph)
+        store.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=ontology_graph)
+        for path in load_paths:
+            entry = _bulk_load(store, path, base, taken={g for f in files.values() for g in f.own_graphs})
+            files[entry.file] = entry
+        store.flush()
+        del store
+        manifest = {
+            "format": 1,
+            "files": [asdict(f) for f in sorted(files.values(), key=lambda f: f.file)],
+        }
+        _write_synced(target / _MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
+        _swap(folder.path, target.name)
+    except BaseException as e:
+        shutil.rmtree(target, ignore_errors=True)
+        if isinstance(e, OSError):
+            raise StoreError(f"{folder.path}: the store could not be written: {e}") from None
+        raise
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+    return folder.manifest()
+
+
+def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, taken: set[str]) -> StoredFile:
+    """Load one file into its own graph of ``store`` (not transactional: ``store`` is not live yet)."""
+    p = Path(path)
+    graph = pyoxigraph.NamedNode(p.resolve().as_uri())
+    own: tuple[str, ...] = ()
+    native = rdf_bytes(path)
+    if native is None:  # YAML, JSON, CSV, RDF/XML: cilo's readers
+        data = load(path, base=base).serialize(format="nt", encoding="utf-8")
+        digest = hashlib.sha256(p.read_bytes()).hexdigest()
+        store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+    else:
+        data, fmt = native
+        digest = hashlib.sha256(data).hexdigest()
+        try:
+            if format_for(path) in _QUAD_FORMATS:
+                quads = list(pyoxigraph.parse(data, format=fmt, base_iri=graph.value))
+                default = pyoxigraph.DefaultGraph()
+                own = tuple(sorted({q.graph_name.value for q in quads if q.graph_name != default}))
+                clash = set(own) & taken
+                if clash:
+                    raise InputError(
+                        path, f"the graph <{min(clash)}> is already in the store, from another file"
+                    )
+                store.bulk_extend(
+                    pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
+                    if q.graph_name == pyoxigraph.DefaultGraph()
+                    else q
+                    for q in quads
+                )
+            else:
+                store.bulk_load(data, format=fmt, base_iri=graph.value, to_graph=graph)
+        except (SyntaxError, ValueError) as e:
+            raise rejected(path, e, base) from None
+    count = sum(_count(store, g) for g in (graph.value, *own))
+    check_triples(path, count)
+    return StoredFile(
+        file=_key(path),
+        graph=graph.value,
+        triples=count,
+        sha256=digest,
+        loaded=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        own_graphs=own,
+    )
+
+
+def _count(store: pyoxigraph.Store, graph: str) -> int:
+    solutions = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    return int(next(iter(solutions))["n"].value)
+
+
+def _key(path: PathLike) -> str:
+    return str(Path(path).resolve())
+
+
+def _next_number(folder: Folder) -> int:
+    numbers = [int(m.group(1)) for p in folder.path.iterdir() if (m := _GENERATION.fullmatch(p.name))]
+    return max(numbers, default=0) + 1
+
+
+def _remove_stale(folder: Folder) -> None:
+    """Remove generations a killed writer left behind (every one but the active)."""
+    active = folder.active
+    for p in folder.path.iterdir():
+        if _GENERATION.fullmatch(p.name) and (active is None or p.name != active.name):
+            shutil.rmtree(p, ignore_errors=True)
+    (folder.path / f"{_ACTIVE}.new").unlink(missing_ok=True)
+
+
+def _swap(folder: Path, generation: str) -> None:
+    """Point ``active`` at ``generation`` with one atomic rename, and make it durable."""
+    new = folder / f"{_ACTIVE}.new"
+    new.unlink(missing_ok=True)
+    new.symlink_to(generation)
+    new.replace(folder / _ACTIVE)
+    _sync_dir(folder)
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    _sync_dir(path.parent)
+
+
+def _sync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - not POSIX
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def paths_of(paths: Iterable[PathLike]) -> list[PathLike]:
+    """``paths`` as a list, each checked to exist (so a typo fails before any work)."""
+    found = list(paths)
+    for path in found:
+        if not Path(path).is_file():
+            raise InputError(path, "no such file" if not Path(path).exists() else "not a file")
+    return found
+
+
+def summary(files: list[StoredFile]) -> dict[str, Any]:
+    """Totals of a manifest, for the CLI."""
+    return {"files": len(files), "triples": sum(f.triples for f in files)}
