@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
 
 .PHONY: demo test lint format clean examples bench docs fuzz
 
@@ -13,10 +14,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall when the project's metadata changes; the install is editable, so code and data
-# changes are seen without it.
+# changes are seen without it. The main job needs only cilo's runtime dependencies; the tests,
+# benchmarks, documentation and linters add the dev extra.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
+
+$(DEV): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV)
 
 demo: $(STAMP)
 	$(BIN)/cilo summary
@@ -27,7 +33,7 @@ demo: $(STAMP)
 	  echo "(exit code $$rc: 0 = every initiative conforms, 1 = gaps found, as in the paper's missing sponsor)"
 
 # The report's browser test needs Chromium and ChromeDriver: found, or installed from Debian's packages.
-test: $(STAMP)
+test: $(DEV)
 	bash tests/setup-chromium.sh
 	$(BIN)/python -m pytest
 
@@ -39,23 +45,23 @@ examples: $(STAMP)
 	done
 
 # Validation, queries and loading at N = 100, 1,000, 10,000 synthetic initiatives (docs/benchmarks.md).
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python benchmarks/run.py
 
 # At least 10,000 mutated inputs through the loaders and the command line (tests/fuzz.py).
-fuzz: $(STAMP)
+fuzz: $(DEV)
 	$(BIN)/python tests/fuzz.py --inputs 10000
 
 # The generated documentation: the ontology reference (pyLODE) and the CLI reference.
-docs: $(STAMP)
+docs: $(DEV)
 	$(BIN)/python docs/build.py
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests docs benchmarks
 	$(BIN)/ruff format --check src tests docs benchmarks
 	$(BIN)/mypy
 
-format: $(STAMP)
+format: $(DEV)
 	$(BIN)/ruff format src tests docs benchmarks
 	$(BIN)/ruff check --fix src tests docs benchmarks
 

@@ -20,9 +20,10 @@ from typing import Any
 from sybil import Example, Sybil
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser
 
-from tests import network_guard
+from tests import network_guard, repo_guard
 
 network_guard.install()  # the documentation's code, too, may reach only loopback
+repo_guard.install()  # ... and read only inside the repository
 
 _OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests import network_guard
+from tests import network_guard, repo_guard
 
 network_guard.install()
+repo_guard.install()
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -45,6 +46,16 @@ def _loopback_only() -> Iterator[None]:
     reached = network_guard.violations[start:]
     if reached:
         pytest.fail(f"the test tried to reach beyond loopback: {'; '.join(reached)}")
+
+
+@pytest.fixture(autouse=True)
+def _inside_the_repository() -> Iterator[None]:
+    """Fail any test that read (or tried to read) beside the repository: see tests/repo_guard.py."""
+    start = len(repo_guard.violations)
+    yield
+    read = repo_guard.violations[start:]
+    if read:
+        pytest.fail(f"the test read beside the repository, which a user's clone does not have: {read[0]}")
 
 
 @pytest.fixture(scope="session")

@@ -153,3 +153,26 @@ def test_hermit_finds_person_organization_clash(tmp_path: Path) -> None:
     onto = world.get_ontology(path.as_uri()).load()
     with onto, pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         owlready2.sync_reasoner_hermit(world, debug=0)
+
+
+def test_the_shared_ontology_cannot_be_changed_by_a_caller() -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    onto = cilo.ontology()
+    size = len(onto)
+    triple = (URIRef("https://example.org/x"), URIRef("https://example.org/p"), Literal("y"))
+    for change in (
+        lambda: onto.add(triple),
+        lambda: onto.addN([(*triple, onto)]),
+        lambda: onto.remove((None, None, None)),
+        lambda: onto.parse(data="<https://e.org/a> <https://e.org/b> <https://e.org/c> .", format="nt"),
+        lambda: onto.__iadd__(Graph()),
+        lambda: onto.set(triple),
+    ):
+        with pytest.raises(cilo.UsageError, match="read-only"):
+            change()
+    assert len(cilo.ontology()) == size and cilo.ontology() is onto
+    copy = Graph()
+    copy += onto  # the way to a graph of one's own
+    copy.add(triple)
+    assert len(copy) == size + 1 and len(cilo.ontology()) == size

@@ -129,3 +129,12 @@ def test_malformed_sparql_names_line_and_column() -> None:
         cilo.query(FIXTURES / "queries" / "malformed.rq", CROSS)
     with pytest.raises(QueryError, match="only SELECT queries"):
         cilo.sparql("CONSTRUCT WHERE { ?s ?p ?o }", CROSS)
+
+
+def test_rdflib_graph_loading_is_as_it_was_after_a_query() -> None:
+    """FROM never loads a graph while cilo runs a query; rdflib's own setting is left as it was."""
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    before = rdflib_sparql.SPARQL_LOAD_GRAPHS
+    assert len(cilo.query("table3", CROSS)) > 0
+    assert rdflib_sparql.SPARQL_LOAD_GRAPHS is before

@@ -189,3 +189,27 @@ def test_missing_java_names_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp
     assert shutil.which("java") is None
     with pytest.raises(ReasoningError, match=r"needs Java 8 or later.*install a Java runtime"):
         reason(REASONING / "clash.ttl", engine="dl")
+
+
+@pytest.mark.java
+@pytest.mark.skipif(not HAS_JAVA, reason="no Java runtime on this machine")
+def test_owlready2_settings_are_as_they_were_after_hermit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """owlready2 keeps its Java and subprocess options in module globals: cilo sets them for its run only."""
+    import owlready2
+    from owlready2 import reasoning as owlready_reasoning
+
+    monkeypatch.setattr(owlready2, "JAVA_EXE", "java")  # a user's own choice, found on PATH
+    monkeypatch.setattr(owlready_reasoning, "_subprocess_kargs", {"close_fds": True})
+    assert reason(REASONING / "clash.ttl", engine="dl").consistent is False
+    with cilo.limits(reasoner_seconds=0.2), pytest.raises(ReasoningError, match=r"stopped after 0\.2 s"):
+        reason(EXAMPLES / "finnish-ci-model.yaml", engine="dl")
+    assert owlready2.JAVA_EXE == "java"
+    assert owlready_reasoning._subprocess_kargs == {"close_fds": True}
+
+
+def test_the_collector_is_running_again_after_reasoning() -> None:
+    import gc
+
+    assert gc.isenabled()
+    reason(REASONING / "clash.ttl")
+    assert gc.isenabled()

@@ -301,3 +301,62 @@ def test_inputs_make_fuzz_found_are_refused_clearly(path: Path) -> None:
 
     for target, run in fuzzing.targets(path).items():
         assert run() == "rejected", target
+
+
+# --- limits are a context, not process-wide state -----------------------------------------------
+
+
+def test_limits_hold_inside_the_block_and_come_back_after_it() -> None:
+    assert current() == cilo.Limits()
+    with cilo.limits(max_triples=100) as outer:
+        assert current() is outer and outer.max_triples == 100
+        with cilo.limits(query_seconds=5):
+            assert current().max_triples == 100 and current().query_seconds == 5
+        assert current().query_seconds == cilo.Limits().query_seconds
+        with pytest.raises(InputError, match="at most 100 per file"):
+            cilo.load(FINNISH)
+    assert current() == cilo.Limits()
+    assert len(cilo.load(FINNISH)) > 100
+    with pytest.raises(RuntimeError), cilo.limits(max_triples=1):  # an error inside: put back too
+        raise RuntimeError
+    assert current() == cilo.Limits()
+
+
+def test_limits_do_not_leak_into_other_threads() -> None:
+    import threading
+
+    seen: list[cilo.Limits] = []
+    with cilo.limits(query_seconds=5):
+        thread = threading.Thread(target=lambda: seen.append(current()))
+        thread.start()
+        thread.join()
+    assert seen == [cilo.Limits()]
+
+
+@pytest.mark.parametrize(
+    ("changes", "needle"),
+    [
+        ({"max_tripels": 5}, "unknown limit 'max_tripels'; the limits are: max_file_bytes, max_triples"),
+        ({"max_triples": "lots"}, "limit max_triples: expected a whole number, not 'lots'"),
+        ({"max_triples": 2.5}, "limit max_triples: expected a whole number, not 2.5"),
+        ({"max_triples": True}, "limit max_triples: expected a whole number, not True"),
+        ({"max_triples": 0}, "limit max_triples: expected a finite number above 0, not 0"),
+        ({"query_seconds": float("nan")}, "limit query_seconds: expected a finite number above 0, not nan"),
+        ({"query_seconds": float("inf")}, "limit query_seconds: expected a finite number above 0, not inf"),
+        ({"reasoner_seconds": -1}, "limit reasoner_seconds: expected a finite number above 0, not -1"),
+    ],
+)
+def test_bad_limits_are_a_usage_error_naming_the_key_or_value(
+    changes: dict[str, object], needle: str
+) -> None:
+    with pytest.raises(cilo.UsageError) as caught, cilo.limits(**changes):  # type: ignore[arg-type]
+        pass
+    assert needle in str(caught.value)
+    assert current() == cilo.Limits()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_a_bad_time_limit_on_the_command_line_is_one_line(value: str) -> None:
+    done = run_cli("query", "table3", str(FINNISH), "--time-limit", value)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("cilo: error: limit query_seconds: expected a finite number above 0")

@@ -15,13 +15,14 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 from rdflib import RDF
 
 import cilo
 from cilo import Endpoint, MemoryStore, OxigraphStore, QueryError
 from cilo.stores import with_values
-from tests.conftest import EXAMPLES, FIXTURES, cilo_exe, run_cli
+from tests.conftest import EXAMPLES, FIXTURES, INPUT, cilo_exe, run_cli
 
 FILES = [
     EXAMPLES / "finnish-ci-model.yaml",
@@ -253,3 +254,115 @@ def test_service_runs_only_when_network_access_is_allowed(endpoint: str) -> None
     rows = cilo.sparql(text, FILES, allow_network=True)  # rdflib asks the loopback server
     served = {str(i) for i in cilo.load(FILES).subjects(RDF.type, cilo.CILO.Initiative)}
     assert served and {str(r["initiative"]) for r in rows} == served
+
+
+# --- a named graph per file, generations, list and remove ----------------------------------------
+
+
+def _labels(store: OxigraphStore) -> set[str]:
+    rows = cilo.sparql(
+        "PREFIX cilo: <https://w3id.org/cilo#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?l WHERE { ?i a cilo:Initiative ; rdfs:label ?l }",
+        store,
+    )
+    return {str(r["l"]) for r in rows}
+
+
+def test_loading_a_changed_file_again_replaces_its_triples(tmp_path: Path) -> None:
+    mine = tmp_path / "mine.yaml"
+    text = FILES[0].read_text(encoding="utf-8")
+    mine.write_text(text, encoding="utf-8")
+    store = OxigraphStore(tmp_path / "db")
+    store.load([mine, FILES[1]])
+    assert "Family services CI, Soite" in _labels(store)
+    first = {f.file: f for f in store.files()}
+    mine.write_text(
+        text.replace("Family services CI, Soite", "Family services CI, Soite (renamed)"), encoding="utf-8"
+    )
+    assert store.load([mine]) == 0  # the same number of triples, one label changed
+    labels = _labels(store)
+    assert "Family services CI, Soite (renamed)" in labels and "Family services CI, Soite" not in labels
+    second = {f.file: f for f in store.files()}
+    assert second.keys() == first.keys() == {str(mine), str(FILES[1].resolve())}
+    assert second[str(mine)].sha256 != first[str(mine)].sha256
+    assert second[str(FILES[1].resolve())] == first[str(FILES[1].resolve())]  # untouched
+    assert second[str(mine)].graph == mine.as_uri()
+    store.close()
+
+
+def test_store_list_and_remove_on_the_command_line(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    assert run_cli("store", "load", folder, *FILES[:2]).returncode == 0
+    listed = run_cli("store", "list", folder)
+    assert listed.returncode == 0
+    lines = listed.stdout.splitlines()
+    assert lines[0].split() == ["file", "triples", "loaded", "(UTC)", "graph"]
+    assert [line.split()[0] for line in lines[1:3]] == sorted(str(f.resolve()) for f in FILES[:2])
+    assert all(f"<{f.resolve().as_uri()}>" in listed.stdout for f in FILES[:2])
+    assert lines[-1].startswith("2 file(s), ")
+    removed = run_cli("store", "remove", folder, FILES[1])
+    assert removed.returncode == 0 and "1 file(s) removed (-" in removed.stdout
+    store = OxigraphStore(folder, read_only=True)
+    assert [f.file for f in store.files()] == [str(FILES[0].resolve())]
+    assert "Integrated Care System (illustrative)" not in " ".join(_labels(store))
+    again = run_cli("store", "remove", folder, FILES[1])
+    assert again.returncode == 2 and "english-ics.yaml is not in the store (its files: " in again.stderr
+    assert again.stderr.count("\n") == 1
+
+
+def test_files_with_named_graphs_keep_them_and_take_them_along(tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "db")
+    store.load([FILES[0]])
+    before = len(store)
+    store.load([INPUT / "complete.trig"])
+    (trig,) = [f for f in store.files() if f.file.endswith(".trig")]
+    assert trig.own_graphs == ("https://example.org/fixture/graph",) and trig.triples > 0
+    assert len(cilo.query("who-holds-role", store, initiative="https://example.org/fixture/init")) > 0
+    with pytest.raises(cilo.InputError, match="is in the store already, from another file"):
+        store.load([INPUT / "complete.nq"])  # the same graph name from another file
+    store.remove([INPUT / "complete.trig"])
+    assert len(store) == before
+    store.close()
+
+
+def test_a_folder_with_other_files_is_not_made_a_store(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    done = run_cli("store", "load", tmp_path, FILES[0])
+    assert done.returncode == 2 and "holds other files and no cilo store" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_a_store_of_an_earlier_cilo_is_read_but_not_written(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    old = pyoxigraph.Store(str(folder))  # the earlier layout: one database, the default graph
+    old.load(
+        cilo.load(FILES[0]).serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES
+    )
+    old.flush()
+    del old
+    assert len(cilo.query("who-holds-role", OxigraphStore(folder, read_only=True), role="Evaluator")) == 7
+    with pytest.raises(cilo.StoreError, match="written by an earlier cilo"):
+        OxigraphStore(folder)
+
+
+def test_generations_left_behind_are_removed_by_the_next_writer(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    assert run_cli("store", "load", folder, FILES[0]).returncode == 0
+    (folder / "gen-99").mkdir()  # as a writer killed before its swap leaves it
+    (folder / "gen-99" / "db").mkdir()
+    assert run_cli("store", "load", folder, FILES[1]).returncode == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert "gen-99" not in names and (folder / "active").is_symlink()
+    assert len([n for n in names if n.startswith("gen-")]) == 2  # the active one and the one it replaced
+
+
+def test_an_open_reader_sees_each_new_load(tmp_path: Path) -> None:
+    folder = tmp_path / "db"
+    assert run_cli("store", "load", folder, FILES[0]).returncode == 0
+    reader = OxigraphStore(folder, read_only=True)
+    seen = _labels(reader)
+    for extra in FILES[1:]:
+        assert run_cli("store", "load", folder, extra).returncode == 0
+        now = _labels(reader)
+        assert now > seen
+        seen = now

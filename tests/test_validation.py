@@ -265,3 +265,18 @@ def test_shapes_the_fast_engine_does_not_translate_run_on_pyshacl() -> None:
     assert not _fast_supported(_shapes("nine-functions", str(own))[0])
     report = cilo.validate(ACCEPTANCE / "complete.ttl", shapes=own)
     assert [r.message for r in report.violations] == ["An initiative label starts with 'Regional'."]
+
+
+def test_a_shapes_file_edited_in_the_same_process_is_read_again(tmp_path: Path) -> None:
+    """The parsed shapes are cached by the files' content, not by their path."""
+    text = (Path(__file__).resolve().parents[1] / "shapes/profiles/nine-functions.ttl").read_text("utf-8")
+    start = text.index("FILTER (?value IN (")
+    end = text.index("))", start)
+    own = tmp_path / "mine.ttl"
+    for function in ("Sponsor", "Catalyst", "Sponsor"):
+        own.write_text(text[:start] + f"FILTER (?value IN (cilo:{function}" + text[end:], encoding="utf-8")
+        report = cilo.validate(ACCEPTANCE / "bad-level.ttl", shapes=own)
+        coverage = [
+            r.value for r in report.violations if str(r.source_shape).endswith("NineFunctionsProfile")
+        ]
+        assert coverage == [CILO[function]]

@@ -25,6 +25,7 @@ from rdflib.term import Node
 from cilo.builder import parse_date
 from cilo.context import check_id, expand_curie
 from cilo.errors import QueryError as QueryError  # defined in errors; re-exported where it was
+from cilo.errors import TermError
 from cilo.namespace import CILO
 from cilo.resources import data_dir
 from cilo.safety import check_query
@@ -92,9 +93,9 @@ def iri(value: str) -> URIRef:
         terms = {local_name(t): t for t in defined_terms()}
         if full in terms:
             return terms[full]
-        raise ValueError(f"{value!r} is not an IRI, a prefixed name or the name of a cilo term")
+        raise TermError(f"{value!r} is not an IRI, a prefixed name or the name of a cilo term")
     if not urlsplit(full).scheme:
-        raise ValueError(f"{value!r} is not an absolute IRI")
+        raise TermError(f"{value!r} is not an absolute IRI")
     return URIRef(check_id(full))
 
 

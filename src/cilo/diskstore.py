@@ -10,10 +10,14 @@ Layout of a store folder ``DIR``::
 A load or a removal never touches the active generation: it makes the next one (a RocksDB checkpoint
 of the active one, hard links and no copy, then Oxigraph's bulk loader, which is fast but not
 transactional), and only when that is complete and flushed swaps ``active`` to it. A process killed
-at any moment leaves ``active`` on the old generation or on the new, complete one; half-made
-generations are removed by the next writer. Each file's triples go into the named graph of the file's
-``file:`` IRI, so loading a changed file again replaces its triples; the ontology has a graph of its
-own, refreshed at every load. Queries read the union of all graphs.
+at any moment leaves ``active`` on the old generation or on the new, complete one. The replaced
+generation stays until the next write (readers still querying it finish undisturbed; a reader opens
+the new one at its next query); half-made generations are removed by the next writer.
+
+Each file's triples go into the named graph of the file's ``file:`` IRI, so loading a changed file
+again replaces its triples; the ontology has a graph of its own, refreshed at every load. Queries read
+the union of all graphs (serve a store with ``oxigraph serve --location DIR/active/db
+--union-default-graph``).
 """
 
 from __future__ import annotations
@@ -133,17 +137,20 @@ def _is_store(folder: Path) -> bool:
 
 
 def open_active(folder: Folder) -> pyoxigraph.Store:
-    """The active generation, read-only (retried once if a writer swapped it meanwhile)."""
-    for attempt in (1, 2):
-        active = folder.active
-        if active is None:
-            raise StoreError(f"{folder.path}: no cilo store here; create one with `cilo store load`")
-        try:
-            return pyoxigraph.Store.read_only(str(active / "db"))
-        except OSError as e:
-            if attempt == 2 or folder.active == active:
-                raise StoreError(f"{folder.path}: cannot open the store: {e}") from None
-    raise AssertionError("unreachable")  # pragma: no cover
+    """The active generation, read-only (tried again once if a writer swapped it meanwhile)."""
+    active = folder.active
+    if active is None:
+        raise StoreError(f"{folder.path}: no cilo store here; create one with `cilo store load`")
+    try:
+        return pyoxigraph.Store.read_only(str(active / "db"))
+    except OSError as e:
+        now = folder.active
+        if now is None or now == active:
+            raise StoreError(f"{folder.path}: cannot open the store: {e}") from None
+    try:
+        return pyoxigraph.Store.read_only(str(now / "db"))
+    except OSError as e:
+        raise StoreError(f"{folder.path}: cannot open the store: {e}") from None
 
 
 def update(
@@ -192,8 +199,6 @@ def update(
         if isinstance(e, OSError):
             raise StoreError(f"{folder.path}: the store could not be written: {e}") from None
         raise
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
     return folder.manifest()
 
 
@@ -218,7 +223,7 @@ def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, tak
                 clash = set(own) & taken
                 if clash:
                     raise InputError(
-                        path, f"the graph <{min(clash)}> is already in the store, from another file"
+                        path, f"the graph <{min(clash)}> is in the store already, from another file"
                     )
                 store.bulk_extend(
                     pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
@@ -258,7 +263,8 @@ def _next_number(folder: Folder) -> int:
 
 
 def _remove_stale(folder: Folder) -> None:
-    """Remove generations a killed writer left behind (every one but the active)."""
+    """Remove every generation but the active one: the one it replaced (kept until now for readers
+    that were still querying it when the swap happened) and any a killed writer left behind."""
     active = folder.active
     for p in folder.path.iterdir():
         if _GENERATION.fullmatch(p.name) and (active is None or p.name != active.name):

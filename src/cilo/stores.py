@@ -126,6 +126,7 @@ class OxigraphStore:
             self._store = diskstore.open_active(self._folder)
         else:
             self._store = None  # a new store: nothing loaded yet
+        self._generation = self._folder.active
 
     @property
     def location(self) -> Path:
@@ -152,12 +153,8 @@ class OxigraphStore:
         if self._lock is None:
             raise StoreError(f"{self.path}: the store was opened read-only")
         before = sum(f.triples for f in self.files())
-        self._store = None  # the old generation is removed after the swap
-        try:
-            files = diskstore.update(self._folder, load_paths, remove_paths, base=base)
-        finally:
-            if self._folder.active is not None:
-                self._store = diskstore.open_active(self._folder)
+        self._store = self._generation = None  # the generation before the last is removed now
+        files = diskstore.update(self._folder, load_paths, remove_paths, base=base)
         return sum(f.triples for f in files) - before
 
     def close(self) -> None:
@@ -168,6 +165,10 @@ class OxigraphStore:
             self._lock = None
 
     def _opened(self) -> pyoxigraph.Store:
+        """The active generation; opened again when a writer has swapped in a new one since."""
+        active = self._folder.active
+        if active is not None and active != self._generation:
+            self._store, self._generation = diskstore.open_active(self._folder), active
         if self._store is None:
             raise StoreError(f"{self.path}: no cilo store here; create one with `cilo store load`")
         return self._store
@@ -191,7 +192,7 @@ class OxigraphStore:
         return self._opened().dump(format=pyoxigraph.RdfFormat.N_QUADS) or b""
 
     def __len__(self) -> int:
-        return 0 if self._store is None else len(self._store)
+        return 0 if self._folder.active is None and self._store is None else len(self._opened())
 
 
 def _open_read_only(path: Path) -> pyoxigraph.Store:

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from cilo.builder import ORG, TIME, Description, parse_date
 from cilo.context import DEFAULT_BASE, compact_iri
-from cilo.errors import InputError
+from cilo.errors import DescriptionError, InputError
 from cilo.formats import decode
 from cilo.namespace import CILO
 from cilo.vocabulary import resolve, suggestion
@@ -105,7 +105,7 @@ def _row(
 
     def missing(text: str) -> str:
         if not text:
-            raise ValueError("this cell must not be empty")
+            raise DescriptionError("this cell must not be empty")
         return text
 
     columns = list(row)
@@ -146,12 +146,12 @@ def _row(
 
 
 def _bad(message: str) -> NoReturn:
-    raise ValueError(message)
+    raise DescriptionError(message)
 
 
 def _agent_class(kind: str) -> URIRef:
     if kind not in _AGENT_TYPES:
-        raise ValueError(f"expected Person or Organization, not {kind!r}")
+        raise DescriptionError(f"expected Person or Organization, not {kind!r}")
     return _AGENT_TYPES[kind]
 
 
