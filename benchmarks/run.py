@@ -7,10 +7,12 @@ For each N: generate N synthetic initiatives (``generate.py``), then time, in fr
 - ``cilo validate`` end to end (parse, validate, JSON report) with the fast engine;
 - the reference: the same with ``--engine pyshacl``, skipped past ``--cap`` seconds (the cap is shown);
 - the floor: the ``missing-functions`` query alone on pyoxigraph (load + one query);
-- ``cilo store load`` of the file into a new embedded store;
+- ``cilo store load`` of the file into a new embedded store, and the reference: Oxigraph's bulk loader
+  on the same file (``bulk.py``), into the default graph and into one named graph;
 - ``cilo.reason`` (rl: OWL 2 RL closure with property chains and the contradiction check), once;
 and, in this process, ``who-holds-role`` for one initiative (p50 of 50) in the embedded store and
-in memory, and all its rows from the embedded store. Every engine's missing functions are checked
+in memory, and all its rows from the embedded store and from an in-memory Oxigraph store holding the
+same file (the reference). Every engine's missing functions are checked
 against the generator's ground truth; a mismatch fails the run.
 """
 
@@ -116,11 +118,19 @@ def bench(n: int, runs: int, cap: float, work: Path) -> dict[str, Any]:
     row["reason"], row["reason_rss"] = median_of([sys.executable, str(HERE / "reason.py"), str(data)], 1, cap)
     row["floor"], _ = median_of([sys.executable, str(HERE / "floor.py"), str(data), str(out)], runs)
     check("SPARQL floor", grouped(out), truth)
-    loads = []
+    loads, bulk, bulk_graph = [], [], []
     for k in range(runs):
         target = work / f"store-{n}-{k}"
-        loads.append(timed([str(BIN / "cilo"), "store", "load", str(target), str(data)])[0])
-    row["store_load"] = statistics.median(loads)
+        loads.append(timed([str(BIN / "cilo"), "store", "load", str(target), str(data)])[:2])
+        bulk.append(timed([sys.executable, str(HERE / "bulk.py"), str(data), str(work / f"bulk-{n}-{k}")])[0])
+        bulk_graph.append(
+            timed(
+                [sys.executable, str(HERE / "bulk.py"), str(data), str(work / f"bulkg-{n}-{k}"), "--graph"]
+            )[0]
+        )
+    row["store_load"] = statistics.median(t for t, _ in loads)
+    row["store_load_rss"] = max(rss for _, rss in loads)
+    row["bulk"], row["bulk_graph"] = statistics.median(bulk), statistics.median(bulk_graph)
     store = OxigraphStore(work / f"store-{n}-0", read_only=True)
     memory = MemoryStore(data)
     picks = [f"https://example.org/bench/i{random.Random(k).randrange(n)}" for k in range(50)]
@@ -134,7 +144,28 @@ def bench(n: int, runs: int, cap: float, work: Path) -> dict[str, Any]:
     start = time.perf_counter()
     row["all_rows"] = len(cilo.query("who-holds-role", store))
     row["all_rows_s"] = time.perf_counter() - start
+    row["all_rows_memory_s"] = _all_rows_in_memory(data, row["all_rows"])
     return row
+
+
+def _all_rows_in_memory(data: Path, expected: int) -> float:
+    """Seconds for all who-holds-role rows from an in-memory Oxigraph store (converted as cilo does)."""
+    import pyoxigraph
+
+    from cilo.catalogue import get
+    from cilo.oxigraph import ontology_ntriples, rows
+
+    memory = pyoxigraph.Store()
+    memory.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    memory.load(path=str(data), format=pyoxigraph.RdfFormat.TURTLE)
+    start = time.perf_counter()
+    solutions = memory.query(get("who-holds-role").text)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    found = rows(solutions, tuple(v.value for v in solutions.variables))
+    seconds = time.perf_counter() - start
+    if len(found) != expected:
+        raise SystemExit("who-holds-role: the store and the in-memory reference give different row counts")
+    return seconds
 
 
 def table(rows: list[dict[str, Any]], cap: float) -> str:
@@ -148,17 +179,22 @@ def table(rows: list[dict[str, Any]], cap: float) -> str:
 
     lines = [
         "| N | validate (fast) | peak RSS | pySHACL, cilo shapes | ÷ fast | naive pySHACL, core shapes "
-        "| ÷ fast | SPARQL floor | fast ÷ floor | store load | who-holds-role p50, store | p50, memory "
-        "| all rows (store) | reason (rl) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| ÷ fast | SPARQL floor | fast ÷ floor | store load, peak RSS | ÷ bulk loader (default graph "
+        "/ named graph) | who-holds-role p50, store | p50, memory | all rows: store | ÷ in-memory Oxigraph "
+        "| reason (rl) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         fast = r["fast"]
         lines.append(
             f"| {r['n']:,} | {s(fast)} | {r['fast_rss']:.0f} MB | {s(r['pyshacl'])} "
             f"| {times(r['pyshacl'], fast)} | {s(r['naive'])} | {times(r['naive'], fast)} | {s(r['floor'])} "
-            f"| {fast / r['floor']:.1f}× | {s(r['store_load'])} | {r['lookup_store'] * 1000:.2f} ms "
+            f"| {fast / r['floor']:.1f}× | {s(r['store_load'])}, {r['store_load_rss']:.0f} MB "
+            f"| {r['store_load'] / r['bulk']:.2f}× ({s(r['bulk'])}) "
+            f"/ {r['store_load'] / r['bulk_graph']:.2f}× ({s(r['bulk_graph'])}) "
+            f"| {r['lookup_store'] * 1000:.2f} ms "
             f"| {r['lookup_memory'] * 1000:.2f} ms | {r['all_rows']:,} in {s(r['all_rows_s'])} "
+            f"| {r['all_rows_s'] / r['all_rows_memory_s']:.1f}× ({s(r['all_rows_memory_s'])}) "
             f"| {s(r['reason'])}, {r['reason_rss']:.0f} MB |"
         )
     return "\n".join(lines)

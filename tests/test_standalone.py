@@ -12,7 +12,7 @@ import pytest
 from tests import repo_guard
 from tests.conftest import ROOT
 
-#: Text that names a path beside the repository: ``../shared``, ``ROOT.parent / "shared"``, and the like.
+#: Text that names a path beside the repository: a sibling folder reached with two dots, the root's parent.
 BESIDE = re.compile(r"\.\./shared|\.parent\s*/\s*[\"']shared[\"']|ROOT\.parent\b|/work/")
 #: Markdown links and images, whose targets are resolved from the document's folder.
 LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)]*)?\)")
@@ -58,7 +58,7 @@ def test_every_relative_link_stays_in_the_repository(path: Path) -> None:
 
 
 def test_the_guard_refuses_reading_beside_the_repository() -> None:
-    beside = ROOT.parent / "anything-beside"
+    beside = ROOT.resolve().parent / "anything-beside"
     start = len(repo_guard.violations)
     with pytest.raises(repo_guard.OutsideRepositoryError):
         beside.open()

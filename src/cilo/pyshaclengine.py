@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
+from cilo.safety import no_graph_loading
+
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query
 
@@ -48,14 +50,15 @@ def run(data: PreparedGraph, shapes: Graph) -> Graph:
     """Validate ``data`` (modified in place: pass a copy) against ``shapes``; the results graph."""
     import pyshacl  # only the reference engine needs it: every other command starts sooner
 
-    _conforms, results, _text = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        advanced=True,
-        inplace=True,
-    )
+    with no_graph_loading():
+        _conforms, results, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            advanced=True,
+            inplace=True,
+        )
     assert isinstance(results, Graph)
     return results

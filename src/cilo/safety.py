@@ -82,6 +82,21 @@ def limits(**changes: float) -> Iterator[Limits]:
         _CURRENT.reset(token)
 
 
+@contextlib.contextmanager
+def no_graph_loading() -> Iterator[None]:
+    """rdflib's ``SPARQL_LOAD_GRAPHS`` off for the block, so FROM / FROM NAMED in a query rdflib
+    evaluates never read files or URLs (cilo refuses them anyway: :func:`check_query`); put back as
+    it was after. rdflib evaluates lazily: iterate the results inside the block."""
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    saved = rdflib_sparql.SPARQL_LOAD_GRAPHS
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        yield
+    finally:
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = saved
+
+
 def check_file(path: Path, data: bytes | None = None) -> None:
     """Refuse ``path`` when it is too large (from its size on disk, before reading it, when ``data``
     is not given), or when ``data`` is RDF/XML that declares a DTD or entities."""

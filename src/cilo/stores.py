@@ -7,12 +7,11 @@ from validated terms, at the start of the query's outermost group.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -30,6 +29,7 @@ from cilo.ontology import ontology
 from cilo.oxigraph import has_named_graphs
 from cilo.oxigraph import rows as oxigraph_rows
 from cilo.results import Results, plain_literal, term_from_json
+from cilo.safety import no_graph_loading
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query as PreparedQuery
@@ -73,7 +73,7 @@ class MemoryStore:
         query_object = prepared(query.text, query.source or query.name)
         try:
             init: dict[str, Any] = dict(bindings)
-            with _no_graph_loading():
+            with no_graph_loading():
                 result = self.graph.query(query_object, initBindings=init)
                 variables = tuple(str(v) for v in result.vars or ())
                 rows = tuple({v: _plain(row[v]) for v in variables} for row in result)  # type: ignore[index, call-overload]
@@ -85,20 +85,6 @@ class MemoryStore:
         except Exception as e:  # an evaluation error inside rdflib
             raise QueryError(f"{query.name}: the query failed in rdflib: {e}") from None
         return Results(variables, rows)
-
-
-@contextlib.contextmanager
-def _no_graph_loading() -> Iterator[None]:
-    """rdflib's ``SPARQL_LOAD_GRAPHS`` off while a query runs, so FROM / FROM NAMED never read files or
-    URLs (cilo refuses them anyway: :func:`cilo.safety.check_query`); put back as it was after."""
-    import rdflib.plugins.sparql as rdflib_sparql
-
-    saved = rdflib_sparql.SPARQL_LOAD_GRAPHS
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False
-    try:
-        yield
-    finally:
-        rdflib_sparql.SPARQL_LOAD_GRAPHS = saved
 
 
 class OxigraphStore:
