@@ -3,8 +3,8 @@
 Installed for the whole session by ``tests/conftest.py`` (and ``docs/conftest.py``). Opening or
 listing a path in the folder that holds the repository, but outside the repository itself (a
 sibling folder of the checkout), raises :class:`OutsideRepositoryError` where it happens and is
-recorded, and the test that did it fails even if the code under test swallowed the error. Temporary folders, the
-interpreter and its packages live elsewhere and are not concerned.
+recorded, and the test that did it fails even if the code under test swallowed the error.
+Temporary folders, the interpreter and its packages live elsewhere and are not concerned.
 """
 
 from __future__ import annotations
