@@ -220,9 +220,19 @@ def test_every_rdf_format_gives_the_same_report(suffix: str) -> None:
 
 def test_json_report_has_exactly_the_documented_fields() -> None:
     doc = json.loads(cilo.validate(ACCEPTANCE / "bad-level.ttl").to_json())
-    assert set(doc) == {"conforms", "results"} and doc["conforms"] is False
+    assert set(doc) == {"conforms", "engine", "results"} and doc["conforms"] is False
+    assert doc["engine"] == "fast"
     for r in doc["results"]:
-        assert set(r) == {"severity", "focus_node", "result_path", "value", "source_shape", "message"}
+        assert set(r) == {
+            "severity",
+            "focus_node",
+            "result_path",
+            "value",
+            "source_shape",
+            "message",
+            "constraint_component",
+        }
+        assert r["constraint_component"].startswith("http://www.w3.org/ns/shacl#")
         assert r["severity"].startswith("http://www.w3.org/ns/shacl#")
         assert r["focus_node"].startswith("https://example.org/acc3/")
     coverage = [r for r in doc["results"] if r["value"] == str(CILO.Sponsor)]
@@ -258,13 +268,23 @@ def test_no_initiative_is_an_input_error() -> None:
         cilo.validate(INPUT / "no-initiative.ttl")
 
 
-def test_shapes_the_fast_engine_does_not_translate_run_on_pyshacl() -> None:
-    from cilo.validation import _fast_supported, _shapes
-
+def test_shapes_the_fast_engine_compiles_run_there_and_the_others_on_pyshacl() -> None:
     own = FIXTURES / "engines" / "pattern-shapes.ttl"
-    assert not _fast_supported(_shapes("nine-functions", str(own))[0])
     report = cilo.validate(ACCEPTANCE / "complete.ttl", shapes=own)
+    assert report.engine == "fast"
     assert [r.message for r in report.violations] == ["An initiative label starts with 'Regional'."]
+    mixed = FIXTURES / "engines" / "mixed-shapes.ttl"
+    report = cilo.validate(ACCEPTANCE / "complete.ttl", shapes=mixed)
+    assert report.engine == "fast+pyshacl"
+    assert sorted(r.message for r in report.violations) == [
+        "An initiative is named in words (a label of more than 3 characters).",
+        "An initiative label starts with 'Regional'.",
+    ]
+    assert _comparable(report) == _comparable(
+        cilo.validate(ACCEPTANCE / "complete.ttl", shapes=mixed, engine="pyshacl")
+    )
+    with pytest.raises(cilo.ShapesError, match=r"LabelledInitiativeShape.*inner group"):
+        cilo.validate(ACCEPTANCE / "complete.ttl", shapes=mixed, engine="fast")
 
 
 def test_a_shapes_file_edited_in_the_same_process_is_read_again(tmp_path: Path) -> None:

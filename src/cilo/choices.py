@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-#: Validation engines: each constraint one query over all focus nodes on Oxigraph, or pySHACL.
-Engine = Literal["fast", "pyshacl"]
+#: Validation engines: every shape compiled to SPARQL where it can be and pySHACL for the rest
+#: (``auto``), compiled shapes only (``fast``), or pySHACL alone (``pyshacl``).
+Engine = Literal["auto", "fast", "pyshacl"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
 
 #: Reasoning engines: the OWL 2 RL closure, or HermiT's OWL 2 DL consistency check.

@@ -53,8 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument(
         "--engine",
         choices=ENGINES,
-        default="fast",
-        help="fast: each constraint once over all focus nodes, on Oxigraph (default); pyshacl: the reference",
+        default="auto",
+        help="auto: each shape compiled to SPARQL and run over all its focus nodes at once on Oxigraph, "
+        "pySHACL for a shape that is not (default); fast: compiled shapes only (an error otherwise); "
+        "pyshacl: the reference",
     )
     v.add_argument(
         "--reason",

@@ -27,6 +27,8 @@ class ValidationResult:
     value: Node | None
     source_shape: Node | None
     message: str
+    #: The constraint component that produced the result (sh:sourceConstraintComponent).
+    constraint_component: URIRef | None = None
 
     @property
     def is_violation(self) -> bool:
@@ -42,6 +44,7 @@ class ValidationResult:
             "value": _text(self.value),
             "source_shape": _text(self.source_shape),
             "message": self.message,
+            "constraint_component": _text(self.constraint_component),
         }
 
 
@@ -58,17 +61,25 @@ class ValidationReport:
     context: dict[Node, tuple[str, tuple[Node, ...]]] = field(default_factory=dict)
     #: The engine's own sh:ValidationReport graph, if it made one; else built from the results on use.
     shacl_graph: Graph | None = field(default=None, repr=False)
+    #: Which engine checked the shapes: ``"fast"``, ``"pyshacl"`` or ``"fast+pyshacl"``.
+    engine: str = "fast"
+    #: cilo's reading (True): a description with warnings only conforms. SHACL's (False): any
+    #: result, whatever its severity, makes the data non-conforming (``cilo.shacl.validate``).
+    warnings_conform: bool = True
 
     @property
     def graph(self) -> Graph:
         """The report as a SHACL ``sh:ValidationReport`` graph."""
         if self.shacl_graph is None:
-            self.shacl_graph = _report_graph(self.results)
+            self.shacl_graph = _report_graph(self.results, self.conforms)
         return self.shacl_graph
 
     @property
     def conforms(self) -> bool:
-        """True when no result is a Violation (warnings and infos are allowed)."""
+        """True when no result is a Violation (warnings and infos are allowed), or, by SHACL's reading
+        (:attr:`warnings_conform` False), when there is no result at all."""
+        if not self.warnings_conform:
+            return not self.results
         return not any(r.is_violation for r in self.results)
 
     @property
@@ -100,8 +111,12 @@ class ValidationReport:
         raise UsageError(f"unknown report format {fmt!r}; the formats are: {', '.join(REPORT_FORMATS)}")
 
     def to_json(self, indent: int | None = 2) -> str:
-        """``{"conforms": bool, "results": [...]}`` with the six fields of each result."""
-        doc = {"conforms": self.conforms, "results": [r.to_dict() for r in self.results]}
+        """``{"conforms": bool, "engine": ..., "results": [...]}`` with the seven fields of each result."""
+        doc = {
+            "conforms": self.conforms,
+            "engine": self.engine,
+            "results": [r.to_dict() for r in self.results],
+        }
         return json.dumps(doc, indent=indent, ensure_ascii=False)
 
     def to_turtle(self) -> str:
@@ -172,13 +187,13 @@ def _is_function(node: Node) -> bool:
     return node in functions()
 
 
-def _report_graph(results: list[ValidationResult]) -> Graph:
+def _report_graph(results: list[ValidationResult], conforms: bool) -> Graph:
     """The sh:ValidationReport of ``results``."""
     graph = Graph()
     graph.bind("sh", SH)
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(not any(r.is_violation for r in results))))
+    graph.add((report, SH.conforms, Literal(conforms)))
     for r in results:
         node = BNode()
         graph.add((report, SH.result, node))
@@ -190,6 +205,7 @@ def _report_graph(results: list[ValidationResult]) -> Graph:
             (SH.resultPath, r.result_path),
             (SH.value, r.value),
             (SH.sourceShape, r.source_shape),
+            (SH.sourceConstraintComponent, r.constraint_component),
         ):
             if value is not None:
                 graph.add((node, prop, value))

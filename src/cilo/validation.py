@@ -8,6 +8,7 @@ once per process. ``fastshacl`` runs each constraint once over all focus nodes o
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from functools import lru_cache
@@ -19,16 +20,16 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cilo import fastshacl, pyshaclengine
 from cilo.choices import ENGINES, Engine
-from cilo.errors import InputError, ShapesError, UnsupportedError, UsageError
-from cilo.loading import PathLike, parse_data, parse_into, read_checked
+from cilo.errors import InputError, ShapesError, UsageError
+from cilo.loading import PathLike, parse_data, read_checked
 from cilo.namespace import CILO
-from cilo.ontology import ontology
-from cilo.oxigraph import from_oxigraph, has_named_graphs, load_into, ontology_ntriples
-from cilo.pyshaclengine import PreparedGraph
-from cilo.report import SEVERITY_ORDER, ValidationReport, ValidationResult
+from cilo.oxigraph import from_oxigraph, ontology_ntriples
+from cilo.report import ValidationReport, ValidationResult
 from cilo.resources import DEFAULT_PROFILE, base_shapes_files, profile_file
+from cilo.shacl import as_data, order
+from cilo.shacl.engine import run
+from cilo.shacl.literals import restore
 from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
@@ -42,35 +43,39 @@ def validate(
     profile: str = DEFAULT_PROFILE,
     shapes: PathLike | None = None,
     base: str | None = None,
-    engine: Engine = "fast",
+    engine: Engine = "auto",
 ) -> ValidationReport:
     """Validate ``data`` (a path, a list of paths, or an rdflib Graph) and return the report.
 
     ``profile`` names a bundled profile (``nine-functions``, ``eight-functions``); ``shapes`` is a
     user's own shapes file used in its place. The base shapes (well-formed assignments, known
     terms, level consistency, advice) always apply. ``base`` is the base IRI for local ids in YAML,
-    JSON and CSV files that set none. ``engine``: ``fast`` (each constraint one query over all
-    focus nodes, on Oxigraph; used when the shapes need nothing it lacks) or ``pyshacl`` (the
-    reference); both give the same results.
+    JSON and CSV files that set none. ``engine``: ``auto`` (each shape compiled to SPARQL and run
+    over all its focus nodes at once on Oxigraph; a shape the compiler does not translate runs on
+    pySHACL), ``fast`` (compiled shapes only: an error for a shape that is not) or ``pyshacl``
+    (the reference); all give the same results (see :func:`cilo.shacl.validate`).
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
-    if engine == "fast" and _fast_supported(shapes_graph):
-        return _validate_fast(data, base, shapes_graph, profile_name)
-    graph, sources = _data_graph(data, base)
-    initiatives = sorted(set(graph.subjects(RDF.type, CILO.Initiative)), key=str)
+    source = as_data(data, base)
+    source.extra_ntriples.append(ontology_ntriples())
+    store = source.store()
+    initiatives = {
+        from_oxigraph(s["i"]): str(s["l"].value) if s["l"] is not None else str(s["i"].value)
+        for s in _select(store, _INITIATIVES)
+    }
     if not initiatives:
-        raise _no_initiative(sources)
-    graph += ontology()
-    results_graph = pyshaclengine.run(graph, shapes_graph)
-    results = [_with_suggestion(r, shapes_graph) for r in _results(results_graph)]
+        raise _no_initiative([str(f) for f in source.files])
+    outcome = run(source, shapes_graph, engine)
+    results = sorted((_with_suggestion(r, shapes_graph) for r in outcome.results), key=order)
+    neighbourhood = _neighbourhood(store, {r.focus_node for r in results} - set(initiatives))
     return ValidationReport(
         results=results,
-        shacl_graph=results_graph,
         profile=profile_name,
-        initiatives={i: label(i, graph) for i in initiatives},
-        context=_context(graph, results, set(initiatives)),
+        initiatives=dict(sorted(initiatives.items(), key=lambda kv: str(kv[0]))),  # type: ignore[arg-type]
+        context=_context(neighbourhood, results, set(initiatives)),  # type: ignore[arg-type]
+        engine=outcome.engine,
     )
 
 
@@ -82,39 +87,6 @@ def _no_initiative(sources: list[str]) -> InputError:
     )
 
 
-@lru_cache(maxsize=8)
-def _fast_supported(shapes: Graph) -> bool:
-    """Whether the fast engine translates every constraint of ``shapes`` (cached per shapes graph)."""
-    try:
-        list(fastshacl._plan(shapes))
-    except UnsupportedError:
-        return False
-    return True
-
-
-def _validate_fast(data: Data, base: str | None, shapes: Graph, profile: str) -> ValidationReport:
-    store = pyoxigraph.Store()
-    store.load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    sources = _load_fast(store, data, base)
-    initiatives = {
-        from_oxigraph(s["i"]): str(s["l"].value) if s["l"] is not None else str(s["i"].value)
-        for s in _select(store, _INITIATIVES)
-    }
-    if not initiatives:
-        raise _no_initiative(sources)
-    results = [_with_suggestion(r, shapes) for r in fastshacl.validate(store, shapes)]
-    results.sort(
-        key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.focus_node), str(r.value), r.message)
-    )
-    neighbourhood = _neighbourhood(store, {r.focus_node for r in results} - set(initiatives))
-    return ValidationReport(
-        results=results,
-        profile=profile,
-        initiatives=dict(sorted(initiatives.items(), key=lambda kv: str(kv[0]))),  # type: ignore[arg-type]
-        context=_context(neighbourhood, results, set(initiatives)),  # type: ignore[arg-type]
-    )
-
-
 _INITIATIVES = """SELECT ?i (SAMPLE(?label) AS ?l) WHERE {
     ?i a <https://w3id.org/cilo#Initiative>
     OPTIONAL { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?label }
@@ -122,19 +94,9 @@ _INITIATIVES = """SELECT ?i (SAMPLE(?label) AS ?l) WHERE {
 
 
 def _select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
-    solutions = store.query(query, use_default_graph_as_union=has_named_graphs(store))
+    solutions = store.query(query)
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     return solutions
-
-
-def _load_fast(store: pyoxigraph.Store, data: Data, base: str | None) -> list[str]:
-    """Load ``data`` into the store; the names of the files it came from."""
-    if isinstance(data, Graph):
-        store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        return []
-    paths = _paths(data)
-    load_into(store, paths, base=base)
-    return [str(p) for p in paths]
 
 
 def _to_oxigraph(node: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:
@@ -150,7 +112,8 @@ def _neighbourhood(store: pyoxigraph.Store, nodes: set[Node]) -> Graph:
     def add(subject: Any, predicate: Any = None) -> list[Any]:
         found = []
         for q in store.quads_for_pattern(subject, predicate, None):
-            graph.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))  # type: ignore[arg-type]
+            triple = (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(restore(q.object)))
+            graph.add(triple)  # type: ignore[arg-type]
             found.append(q.object)
         return found
 
@@ -165,26 +128,6 @@ def _neighbourhood(store: pyoxigraph.Store, nodes: set[Node]) -> Graph:
             graph.add((from_oxigraph(q.subject), CILO.agent, node))  # type: ignore[arg-type]
             add(q.subject, pyoxigraph.NamedNode(str(CILO.initiative)))
     return graph
-
-
-def _data_graph(data: Data, base: str | None = None) -> tuple[PreparedGraph, list[str]]:
-    """A new graph holding ``data``, and the names of the files it came from."""
-    graph = PreparedGraph()
-    if isinstance(data, Graph):
-        graph += data
-        return graph, []
-    paths = _paths(data)
-    for path in paths:
-        parse_into(graph, path, base=base)
-    return graph, [str(p) for p in paths]
-
-
-def _paths(data: PathLike | Iterable[PathLike]) -> list[PathLike]:
-    """One path or several, as a list; an error when there is none."""
-    paths = [data] if isinstance(data, str | Path) else list(data)
-    if not paths:
-        raise InputError("the data", "no input file given")
-    return paths
 
 
 def _shapes(profile: str, shapes_path: str | None) -> tuple[Graph, str]:
@@ -212,29 +155,6 @@ def _parsed_shapes(bundled: tuple[bytes, ...], data: bytes, name: str, path: str
     return graph, name
 
 
-def _results(report: Graph) -> list[ValidationResult]:
-    results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        severity = report.value(node, SH.resultSeverity)
-        focus = report.value(node, SH.focusNode)
-        assert isinstance(severity, URIRef) and focus is not None
-        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
-        results.append(
-            ValidationResult(
-                severity=severity,
-                focus_node=focus,
-                result_path=report.value(node, SH.resultPath),
-                value=report.value(node, SH.value),
-                source_shape=report.value(node, SH.sourceShape),
-                message=" ".join(messages),
-            )
-        )
-    results.sort(
-        key=lambda r: (SEVERITY_ORDER.get(r.severity, 3), str(r.focus_node), str(r.value), r.message)
-    )
-    return results
-
-
 def _with_suggestion(result: ValidationResult, shapes: Graph) -> ValidationResult:
     """Add "did you mean ...?" to results of shapes that report unknown terms."""
     shape = result.source_shape
@@ -251,14 +171,7 @@ def _with_suggestion(result: ValidationResult, shapes: Graph) -> ValidationResul
     if guess is None:
         return result
     shown = "cilo:" + local_name(guess) if str(guess).startswith(str(CILO)) else f"<{guess}>"
-    return ValidationResult(
-        severity=result.severity,
-        focus_node=result.focus_node,
-        result_path=result.result_path,
-        value=result.value,
-        source_shape=result.source_shape,
-        message=f"{result.message} Did you mean {shown}?",
-    )
+    return dataclasses.replace(result, message=f"{result.message} Did you mean {shown}?")
 
 
 def nearest_term(value: Node, candidates: Iterable[URIRef]) -> URIRef | None:

@@ -46,7 +46,7 @@ class PreparedGraph(Graph):
         )
 
 
-def run(data: PreparedGraph, shapes: Graph) -> Graph:
+def run(data: Graph, shapes: Graph) -> Graph:
     """Validate ``data`` (modified in place: pass a copy) against ``shapes``; the results graph."""
     import pyshacl  # only the reference engine needs it: every other command starts sooner
 

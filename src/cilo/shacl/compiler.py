@@ -1,0 +1,660 @@
+"""SHACL Core (and safe SHACL-SPARQL) compiled to SPARQL: each constraint one query over all focus nodes.
+
+A shape is translated only when every triple of it, and of every shape it reaches (``sh:node``,
+``sh:property``, ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone``, ``sh:qualifiedValueShape``), is
+understood; otherwise :func:`compile_shape` raises :class:`cilo.UnsupportedError` and that shape goes
+to pySHACL (fail closed: never a silently dropped constraint).
+
+Forms. The focus nodes of a shape are one sub-select (the union of its targets, implicit class target
+included). A constraint on value nodes is ``FILTER (bad(?value))``; the conformance of a value node
+to a nested shape is ``EXISTS { fail(shape, ?node) }``, where ``fail`` is the union, over the nested
+shape's constraints, of a pattern that has a solution exactly when the node violates it. Counts
+(``sh:minCount``, ``sh:maxCount``, ``sh:qualifiedMinCount``, ``sh:qualifiedMaxCount``) are one
+``GROUP BY ?this`` at the top; inside a nested shape, where a sub-select cannot see the node, they
+become patterns of n distinct values (up to :data:`MAX_NESTED_COUNT`; beyond that the shape declines).
+Qualified counts and SPARQL constraints inside nested shapes decline.
+
+Literals. Oxigraph stores numbers, booleans and date-times in canonical form (``"007"^^xsd:integer``
+becomes ``"7"``, ``xsd:int`` becomes ``xsd:integer``). The engine stores such literals as stand-ins
+that keep the lexical form (:mod:`cilo.shacl.literals`); the queries here read their value and datatype
+through :func:`value_of` and :func:`datatype_of`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from cilo.errors import UnsupportedError
+from cilo.oxigraph import to_oxigraph
+from cilo.shacl.literals import ILL_TYPED, STAND_IN, Faithful, stand_in
+
+#: Largest sh:minCount / sh:maxCount inside a nested shape (each is a pattern of n distinct values).
+MAX_NESTED_COUNT = 4
+
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+#: Predicates of a shape that never change what is valid.
+_ANNOTATIONS = {
+    RDF.type, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, SH.name, SH.description,
+    SH.order, SH.group, SH.defaultValue, SH.message, SH.severity, SH.deactivated, SH.prefixes, *_TARGETS,
+}  # fmt: skip
+#: Value-node components: predicate -> constraint component.
+_VALUE_COMPONENTS = {
+    SH["class"]: SH.ClassConstraintComponent,
+    SH.datatype: SH.DatatypeConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent,
+    SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent,
+    SH.pattern: SH.PatternConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent,
+    SH["in"]: SH.InConstraintComponent,
+    SH.node: SH.NodeConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent,
+    SH["and"]: SH.AndConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent,
+}
+_PAIR_COMPONENTS = {
+    SH.equals: SH.EqualsConstraintComponent,
+    SH.disjoint: SH.DisjointConstraintComponent,
+    SH.lessThan: SH.LessThanConstraintComponent,
+    SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
+}
+_OTHER = {
+    SH.path, SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang, SH.property, SH.closed,
+    SH.ignoredProperties, SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint, SH.flags, SH.sparql,
+}  # fmt: skip
+_UNDERSTOOD = _ANNOTATIONS | set(_VALUE_COMPONENTS) | set(_PAIR_COMPONENTS) | _OTHER
+_NODE_KINDS = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})",
+    SH.BlankNodeOrLiteral: "!isIRI({v})",
+    SH.IRIOrLiteral: "!isBlank({v})",
+}
+_RANGES = {SH.minExclusive: ">", SH.minInclusive: ">=", SH.maxExclusive: "<", SH.maxInclusive: "<="}
+#: XSD datatypes whose well-formedness a SPARQL cast decides (an ill-formed lexical form fails it).
+_CASTS = {
+    XSD.boolean, XSD.decimal, XSD.integer, XSD.float, XSD.double, XSD.dateTime, XSD.date, XSD.time,
+    XSD.duration, XSD.dayTimeDuration, XSD.yearMonthDuration, XSD.gYear, XSD.gYearMonth, XSD.gMonth,
+    XSD.gMonthDay, XSD.gDay,
+}  # fmt: skip
+#: The XSD integer types by their range (None: unbounded on that side).
+_INTEGERS = {
+    XSD.nonNegativeInteger: (0, None), XSD.positiveInteger: (1, None),
+    XSD.nonPositiveInteger: (None, 0), XSD.negativeInteger: (None, -1),
+    XSD.long: (-(2**63), 2**63 - 1), XSD.int: (-(2**31), 2**31 - 1),
+    XSD.short: (-(2**15), 2**15 - 1), XSD.byte: (-128, 127),
+    XSD.unsignedLong: (0, 2**64 - 1), XSD.unsignedInt: (0, 2**32 - 1),
+    XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 255),
+}  # fmt: skip
+_SUBCLASS = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One compiled constraint: its query and how a row of it becomes a validation result."""
+
+    query: str
+    shape: Node
+    component: URIRef
+    severity: URIRef
+    #: The shape's sh:message (a template with ``{?var}`` / ``{$var}``), or None.
+    message: Literal | None
+    #: The message written when the shape gives none.
+    default: str
+    #: The sh:resultPath of every result (a property shape's path), or None.
+    path: Node | None
+    #: Where sh:value comes from: a variable of the query, or None for no value.
+    value: str | None = "value"
+    #: For SPARQL constraints: the variables of the row a message may name.
+    templated: bool = False
+
+
+@dataclass
+class _Names:
+    counter: Iterator[int] = field(default_factory=itertools.count)
+
+    def fresh(self, stem: str) -> str:
+        return f"?{stem}{next(self.counter)}"
+
+
+def value_of(v: str) -> str:
+    """The SPARQL value of ``v``, a stand-in literal read back as the literal it stands for."""
+    return (
+        f"IF(isLiteral({v}) && STRSTARTS(STR(DATATYPE({v})), {STAND_IN!r}), "
+        f"STRDT(STR({v}), IRI(STRAFTER(STR(DATATYPE({v})), {STAND_IN!r}))), {v})"
+    ).replace("'", '"')
+
+
+def datatype_of(v: str) -> str:
+    """The datatype of the literal ``v`` as it was written (that of a stand-in or an ill-typed literal)."""
+    inner = f"STR(DATATYPE({v}))"
+    return (
+        f'IF(STRSTARTS({inner}, "{STAND_IN}"), IRI(STRAFTER({inner}, "{STAND_IN}")), '
+        f'IF(STRSTARTS({inner}, "{ILL_TYPED}"), IRI(STRAFTER({inner}, "{ILL_TYPED}")), DATATYPE({v})))'
+    )
+
+
+def well_formed(v: str) -> str:
+    """False for a literal rdflib read as ill-typed."""
+    return f'!STRSTARTS(STR(DATATYPE({v})), "{ILL_TYPED}")'
+
+
+class Compiler:
+    """Translates the shapes of one shapes graph (see the module docstring).
+
+    Boolean parameters (``sh:uniqueLang``, ``sh:closed``, ``sh:deactivated``,
+    ``sh:qualifiedValueShapesDisjoint``) are on only when their value is the literal ``true`` as
+    written, as the W3C suite reads them (``"1"^^xsd:boolean`` does not turn ``sh:uniqueLang`` on).
+    """
+
+    def __init__(self, shapes: Graph, faithful: Faithful) -> None:
+        self.g = shapes
+        self.faithful = faithful
+        self.names = _Names()
+        self._parameters = self._component_parameters()
+
+    # --- which shapes --------------------------------------------------------------------------
+
+    def top_shapes(self) -> list[Node]:
+        """The shapes with targets, explicit or implicit (a shape that is also an rdfs:Class)."""
+        found = {s for t in _TARGETS for s in self.g.subjects(t, None)}
+        for shape in self.shape_nodes():
+            if self._is_class(shape):
+                found.add(shape)
+        return sorted(found, key=lambda n: (isinstance(n, BNode), str(n)))
+
+    def shape_nodes(self) -> set[Node]:
+        """Every node the shapes graph uses as a shape."""
+        found = set(self.g.subjects(RDF.type, SH.NodeShape)) | set(
+            self.g.subjects(RDF.type, SH.PropertyShape)
+        )
+        found |= {s for t in _TARGETS for s in self.g.subjects(t, None)}
+        found |= set(self.g.subjects(SH.path, None))
+        for p in (SH.node, SH.property, SH.qualifiedValueShape, SH["not"]):
+            found |= set(self.g.objects(None, p))
+        for p in (SH["and"], SH["or"], SH.xone):
+            for head in self.g.objects(None, p):
+                found |= set(self._list(head))
+        return found
+
+    def _is_class(self, node: Node) -> bool:
+        """A shape that is also a class has the implicit class target (as pySHACL reads it: rdfs:Class
+        or owl:Class in the shapes graph)."""
+        return any(t in (RDFS.Class, OWL.Class) for t in self.g.objects(node, RDF.type))
+
+    def _component_parameters(self) -> set[Node]:
+        """The predicates of the parameters of SPARQL-based constraint components in the shapes graph
+        (a component may be typed with a subclass of sh:ConstraintComponent: every sh:parameter counts)."""
+        parameters = set(self.g.objects(None, SH.parameter)) | set(self.g.subjects(RDF.type, SH.Parameter))
+        return {p for parameter in parameters for p in self.g.objects(parameter, SH.path)}
+
+    # --- whole shapes ----------------------------------------------------------------------------
+
+    def compile_shape(self, shape: Node) -> list[Plan]:
+        """The plans of a shape with targets; :class:`UnsupportedError` when any part of it is not
+        understood (the shape then goes to pySHACL)."""
+        self._check_tree(shape, ())
+        if self._deactivated(shape):
+            return []
+        focus = self._focus(shape)
+        return list(self._plans(shape, focus))
+
+    def _check_tree(self, shape: Node, stack: tuple[Node, ...]) -> None:
+        """Refuse a shape (or one it reaches) with a triple the compiler does not understand, or a cycle."""
+        if shape in stack:
+            raise UnsupportedError(f"the shape {shape} refers to itself")
+        for p, o in self.g.predicate_objects(shape):
+            if p in self._parameters:
+                raise UnsupportedError(f"the SPARQL-based constraint component parameter {p} on {shape}")
+            if str(p).startswith(str(SH)) and p not in _UNDERSTOOD:
+                raise UnsupportedError(f"{p} on {shape}")
+            if p == SH.deactivated and o not in (Literal(True), Literal(False)):
+                raise UnsupportedError(f"sh:deactivated {o!r} on {shape}")
+        for child in self._children(shape):
+            self._check_tree(child, (*stack, shape))
+
+    def _children(self, shape: Node) -> list[Node]:
+        found = [*self.g.objects(shape, SH.node), *self.g.objects(shape, SH.property)]
+        found += [*self.g.objects(shape, SH["not"]), *self.g.objects(shape, SH.qualifiedValueShape)]
+        for p in (SH["and"], SH["or"], SH.xone):
+            for head in self.g.objects(shape, p):
+                found += self._list(head)
+        return found
+
+    def _focus(self, shape: Node) -> str:
+        """A pattern binding ``?this`` to each focus node of ``shape``, once."""
+        parts = []
+        for c in self.g.objects(shape, SH.targetClass):
+            parts.append(f"{{ ?this {_SUBCLASS} {self._term(c)} }}")
+        if self._is_class(shape):
+            parts.append(f"{{ ?this {_SUBCLASS} {self._term(shape)} }}")
+        for p in self.g.objects(shape, SH.targetSubjectsOf):
+            parts.append(f"{{ ?this {self._iri(p)} ?targetObject }}")
+        for p in self.g.objects(shape, SH.targetObjectsOf):
+            parts.append(f"{{ ?targetSubject {self._iri(p)} ?this }}")
+        nodes = list(self.g.objects(shape, SH.targetNode))
+        if nodes:
+            parts.append(f"{{ VALUES ?this {{ {' '.join(self._term(n) for n in nodes)} }} }}")
+        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+
+    def _plans(self, shape: Node, focus: str) -> Iterator[Plan]:
+        """The plans of ``shape`` for the focus nodes ``focus`` binds to ``?this``."""
+        if self._deactivated(shape):
+            return
+        path_node = self.g.value(shape, SH.path)
+        path = None if path_node is None else self._path(path_node)
+        severity, message = self._severity(shape), self._message(shape)
+
+        def plan(
+            query: str,
+            component: URIRef,
+            default: str,
+            value: str | None = "value",
+            path: Node | None = path_node,
+        ) -> Plan:
+            return Plan(query, shape, component, severity, message, default, path, value)
+
+        values = "BIND (?this AS ?value)" if path is None else f"?this {path} ?value ."
+        for predicate, component in _VALUE_COMPONENTS.items():
+            for parameter in self.g.objects(shape, predicate):
+                bad = self._bad(shape, predicate, parameter, "?value")
+                query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} FILTER ({bad}) }}"
+                yield plan(query, component, _default(predicate, parameter, self.g))
+        for predicate, component in _PAIR_COMPONENTS.items():
+            for other in self.g.objects(shape, predicate):
+                branches = self._pair(predicate, path, self._iri(other), "?this", "?value")
+                where = " UNION ".join(f"{{ {focus} {branch} }}" for branch in branches)
+                query = f"SELECT DISTINCT ?this ?value WHERE {{ {where} }}"
+                yield plan(query, component, _default(predicate, other, self.g))
+        yield from self._counts(shape, path, focus, plan)
+        for h in self.g.objects(shape, SH.hasValue):
+            test = (
+                f"FILTER NOT EXISTS {{ ?this {path} {self._term(h)} }}"
+                if path
+                else f"FILTER (!sameTerm(?this, {self._term(h)}))"
+            )
+            yield plan(
+                f"SELECT DISTINCT ?this WHERE {{ {focus} {test} }}",
+                SH.HasValueConstraintComponent,
+                f"Missing expected value {h}",
+                None,
+            )
+        if self.g.value(shape, SH.uniqueLang) == Literal(True):
+            if path is None:
+                raise UnsupportedError(f"sh:uniqueLang on the node shape {shape}")
+            pairs = self._unique_lang(path, "?this", "?a", "?b")
+            query = f"SELECT DISTINCT ?this ?lang WHERE {{ {focus} {pairs} BIND (LANG(?a) AS ?lang) }}"
+            shared = "More than one String shares the same Language"
+            yield plan(query, SH.UniqueLangConstraintComponent, shared, None)
+        if self.g.value(shape, SH.closed) == Literal(True):
+            if path is not None:
+                raise UnsupportedError(f"sh:closed on the property shape {shape}")
+            others = self._closed(shape, "?this", "?path", "?value")
+            query = f"SELECT DISTINCT ?this ?path ?value WHERE {{ {focus} {others} }}"
+            yield plan(query, SH.ClosedConstraintComponent, "Node is closed: it cannot have this property")
+        for q in self.g.objects(shape, SH.qualifiedValueShape):
+            yield from self._qualified(shape, q, path, focus, plan)
+        for child in self.g.objects(shape, SH.property):
+            if path is None:
+                yield from self._plans(child, focus)
+            else:
+                parents = f"{{ SELECT (?this AS ?parent) WHERE {{ {focus} }} }}"
+                inner = f"{{ SELECT DISTINCT ?this WHERE {{ {parents} ?parent {path} ?this }} }}"
+                yield from self._plans(child, inner)
+        for constraint in self.g.objects(shape, SH.sparql):
+            from cilo.shacl.sparql import compile_constraint
+
+            compiled = compile_constraint(self.g, shape, constraint, focus, severity, path)
+            if compiled is not None:
+                yield compiled
+
+    def _counts(self, shape: Node, path: str | None, focus: str, plan: Callable[..., Plan]) -> Iterator[Plan]:
+        for key, component, compare in (
+            (SH.minCount, SH.MinCountConstraintComponent, "<"),
+            (SH.maxCount, SH.MaxCountConstraintComponent, ">"),
+        ):
+            for count in self.g.objects(shape, key):
+                n = self._whole(count, shape, key)
+                if path is None:
+                    raise UnsupportedError(f"{key} on the node shape {shape}")
+                if key == SH.minCount and n == 0:
+                    continue
+                values = f"OPTIONAL {{ ?this {path} ?v }}" if key == SH.minCount else f"?this {path} ?v ."
+                query = _grouped(focus, values, compare, n)
+                word = "Less" if key == SH.minCount else "More"
+                yield plan(
+                    query, component, f"{word} than {n} values on {self.g.value(shape, SH.path)}", None
+                )
+
+    def _qualified(
+        self, shape: Node, q: Node, path: str | None, focus: str, plan: Callable[..., Plan]
+    ) -> Iterator[Plan]:
+        if path is None:
+            raise UnsupportedError(f"sh:qualifiedValueShape on the node shape {shape}")
+        conforms = f"NOT EXISTS {self._fail(q, '?v')}"
+        if self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+            parents = list(self.g.subjects(SH.property, shape))
+            if len(parents) != 1:
+                raise UnsupportedError(
+                    f"sh:qualifiedValueShapesDisjoint on {shape} with {len(parents)} parents"
+                )
+            siblings = {
+                s for sibling in self.g.objects(parents[0], SH.property) if sibling != shape
+                for s in self.g.objects(sibling, SH.qualifiedValueShape)
+            }  # fmt: skip
+            for sibling in sorted(siblings, key=str):
+                self._check_tree(sibling, ())
+                conforms += f" && EXISTS {self._fail(sibling, '?v')}"
+        for key, component, compare in (
+            (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent, "<"),
+            (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent, ">"),
+        ):
+            for count in self.g.objects(shape, key):
+                n = self._whole(count, shape, key)
+                if key == SH.qualifiedMinCount:
+                    values = f"OPTIONAL {{ ?this {path} ?v FILTER ({conforms}) }}"
+                else:
+                    values = f"?this {path} ?v FILTER ({conforms})"
+                yield plan(
+                    _grouped(focus, values, compare, n), component, f"Conforming values {compare} {n}", None
+                )
+
+    # --- conformance of a node to a shape, as a pattern -----------------------------------------
+
+    def _fail(self, shape: Node, x: str) -> str:
+        """A group pattern with a solution exactly when the node bound to ``x`` violates ``shape``."""
+        self._check_tree(shape, ())
+        if self._deactivated(shape):
+            return "{ FILTER (false) }"
+        path_node = self.g.value(shape, SH.path)
+        path = None if path_node is None else self._path(path_node)
+        branches = []
+        v = self.names.fresh("v")
+        values = f"BIND ({x} AS {v})" if path is None else f"{x} {path} {v} ."
+        for predicate in _VALUE_COMPONENTS:
+            for parameter in self.g.objects(shape, predicate):
+                branches.append(f"{values} FILTER ({self._bad(shape, predicate, parameter, v)})")
+        for predicate in _PAIR_COMPONENTS:
+            for other in self.g.objects(shape, predicate):
+                branches += self._pair(predicate, path, self._iri(other), x, self.names.fresh("w"))
+        for key in (SH.minCount, SH.maxCount):
+            for count in self.g.objects(shape, key):
+                n = self._whole(count, shape, key)
+                if path is None:
+                    raise UnsupportedError(f"{key} on the node shape {shape}")
+                if key == SH.minCount and n > 0:
+                    branches.append(f"FILTER NOT EXISTS {{ {self._distinct(x, path, n)} }}")
+                elif key == SH.maxCount:
+                    branches.append(self._distinct(x, path, n + 1))
+        for h in self.g.objects(shape, SH.hasValue):
+            branches.append(
+                f"FILTER NOT EXISTS {{ {x} {path} {self._term(h)} }}"
+                if path
+                else f"FILTER (!sameTerm({x}, {self._term(h)}))"
+            )
+        if self.g.value(shape, SH.uniqueLang) == Literal(True):
+            if path is None:
+                raise UnsupportedError(f"sh:uniqueLang on the node shape {shape}")
+            branches.append(self._unique_lang(path, x, self.names.fresh("a"), self.names.fresh("b")))
+        if self.g.value(shape, SH.closed) == Literal(True):
+            if path is not None:
+                raise UnsupportedError(f"sh:closed on the property shape {shape}")
+            branches.append(self._closed(shape, x, self.names.fresh("p"), self.names.fresh("o")))
+        if (shape, SH.qualifiedValueShape, None) in self.g:
+            raise UnsupportedError(f"sh:qualifiedValueShape inside a nested shape ({shape})")
+        if (shape, SH.sparql, None) in self.g:
+            raise UnsupportedError(f"a SPARQL constraint inside a nested shape ({shape})")
+        for child in self.g.objects(shape, SH.property):
+            if path is None:
+                branches.append(self._fail(child, x)[2:-2])
+            else:
+                branches.append(f"{values} {self._fail(child, v)}")
+        if not branches:
+            return "{ FILTER (false) }"
+        return "{ " + " UNION ".join(f"{{ {b} }}" for b in branches) + " }"
+
+    def _distinct(self, x: str, path: str, n: int) -> str:
+        """``n`` pairwise different values of ``path`` from ``x``."""
+        if n > MAX_NESTED_COUNT + 1:
+            raise UnsupportedError(f"a count of {n} inside a nested shape")
+        names = [self.names.fresh("c") for _ in range(n)]
+        different = " && ".join(f"!sameTerm({a}, {b})" for a, b in itertools.combinations(names, 2))
+        return " ".join(f"{x} {path} {name} ." for name in names) + (
+            f" FILTER ({different})" if different else ""
+        )
+
+    # --- single constraints ------------------------------------------------------------------------
+
+    def _bad(self, shape: Node, predicate: Node, parameter: Node, v: str) -> str:
+        """A SPARQL expression, true when the value node ``v`` violates the constraint."""
+        if predicate == SH["class"]:
+            return f"NOT EXISTS {{ {v} {_SUBCLASS} {self._term(parameter)} }}"
+        if predicate == SH.datatype:
+            return f"!({self._datatype(parameter, v)})"
+        if predicate == SH.nodeKind:
+            if parameter not in _NODE_KINDS:
+                raise UnsupportedError(f"sh:nodeKind {parameter!r} on {shape}")
+            return "!" + _NODE_KINDS[parameter].format(v=v)  # type: ignore[index]
+        if predicate in _RANGES:
+            if not isinstance(parameter, Literal):
+                raise UnsupportedError(f"{predicate} {parameter!r} on {shape}")
+            return f"!COALESCE({value_of(v)} {_RANGES[predicate]} {parameter.n3()}, false)"  # type: ignore[index]
+        if predicate in (SH.minLength, SH.maxLength):
+            n = self._whole(parameter, shape, predicate)
+            compare = ">=" if predicate == SH.minLength else "<="
+            return f"isBlank({v}) || !COALESCE(STRLEN(STR({v})) {compare} {n}, false)"
+        if predicate == SH.pattern:
+            flags = self.g.value(shape, SH.flags)
+            if not isinstance(parameter, Literal) or (flags is not None and not isinstance(flags, Literal)):
+                raise UnsupportedError(f"sh:pattern {parameter!r} on {shape}")
+            if any(c not in "ismx" for c in str(flags or "")):
+                raise UnsupportedError(f"sh:flags {flags!r} on {shape}")
+            extra = f", {Literal(str(flags)).n3()}" if flags else ""
+            return f"isBlank({v}) || !COALESCE(REGEX(STR({v}), {Literal(str(parameter)).n3()}{extra}), false)"
+        if predicate == SH.languageIn:
+            tags = [self._string(t, shape) for t in self._list(parameter)]
+            tests = " || ".join(f"langMatches(LANG({v}), {Literal(t).n3()})" for t in tags) or "false"
+            return f"!COALESCE({tests}, false)"
+        if predicate == SH["in"]:
+            members = self._list(parameter)
+            return "!(" + (" || ".join(f"sameTerm({v}, {self._term(m)})" for m in members) or "false") + ")"
+        if predicate == SH.node:
+            return f"EXISTS {self._fail(parameter, v)}"
+        if predicate == SH["not"]:
+            return f"NOT EXISTS {self._fail(parameter, v)}"
+        members = self._list(parameter)
+        fails = [f"EXISTS {self._fail(m, v)}" for m in members]
+        if predicate == SH["and"]:
+            return "(" + (" || ".join(fails) or "false") + ")"
+        if predicate == SH["or"]:
+            return "(" + (" && ".join(fails) or "true") + ")"
+        conforming = " + ".join(f"IF({f}, 0, 1)" for f in fails) or "0"
+        return f"(({conforming}) != 1)"  # sh:xone
+
+    def _datatype(self, datatype: Node, v: str) -> str:
+        """True when ``v`` is a well-formed literal of ``datatype``."""
+        if not isinstance(datatype, URIRef):
+            raise UnsupportedError(f"sh:datatype {datatype!r}")
+        typed = f"isLiteral({v}) && sameTerm({datatype_of(v)}, {datatype.n3()}) && {well_formed(v)}"
+        if datatype == RDF.langString:
+            return f"{typed} && LANG({v}) != ''".replace("''", '""')
+        if datatype in _CASTS:
+            return f"{typed} && COALESCE(isLiteral({datatype.n3()}(STR({v}))), false)"
+        if datatype in _INTEGERS:
+            low, high = _INTEGERS[datatype]
+            number = f"{XSD.integer.n3()}(STR({v}))"
+            bounds = [f"{number} >= {low}"] * (low is not None) + [f"{number} <= {high}"] * (high is not None)
+            return f"{typed} && COALESCE(isLiteral({number}) && {' && '.join(bounds)}, false)"
+        if str(datatype).startswith(str(XSD)) and datatype not in (XSD.string, XSD.anyURI):
+            raise UnsupportedError(f"the well-formedness of {datatype} literals")
+        return typed
+
+    def _pair(self, predicate: Node, path: str | None, other: str, x: str, v: str) -> list[str]:
+        """Patterns (to be joined with the focus, each on its own) binding ``v`` to each value node of
+        ``x`` that violates a pair constraint."""
+        mine = f"BIND ({x} AS {v})" if path is None else f"{x} {path} {v} ."
+        if predicate == SH.equals:
+            missing = f"{mine} FILTER NOT EXISTS {{ {x} {other} {v} }}"
+            if path is None:
+                return [missing, f"{x} {other} {v} . FILTER (!sameTerm({v}, {x}))"]
+            return [missing, f"{x} {other} {v} . FILTER NOT EXISTS {{ {x} {path} {v} }}"]
+        if predicate == SH.disjoint:
+            return [f"{mine} {x} {other} {v} ."]
+        if path is None:
+            raise UnsupportedError(f"{predicate} on a node shape")
+        o = self.names.fresh("o")
+        compare = "<" if predicate == SH.lessThan else "<="
+        return [f"{mine} {x} {other} {o} . FILTER (!COALESCE({value_of(v)} {compare} {value_of(o)}, false))"]
+
+    def _unique_lang(self, path: str, x: str, a: str, b: str) -> str:
+        return (
+            f"{x} {path} {a}, {b} . FILTER (!sameTerm({a}, {b}) && LANG({a}) != '' && LANG({a}) = LANG({b}))"
+        ).replace("''", '""')
+
+    def _closed(self, shape: Node, x: str, p: str, o: str) -> str:
+        allowed = (
+            set(self._list(self.g.value(shape, SH.ignoredProperties)))
+            if (shape, SH.ignoredProperties, None) in self.g
+            else set()
+        )
+        for child in self.g.objects(shape, SH.property):
+            child_path = self.g.value(child, SH.path)
+            if isinstance(child_path, URIRef):
+                allowed.add(child_path)
+        listed = ", ".join(self._iri(a) for a in sorted(allowed, key=str))
+        return f"{x} {p} {o} ." + (f" FILTER ({p} NOT IN ({listed}))" if listed else "")
+
+    # --- helpers ----------------------------------------------------------------------------------------
+
+    def _path(self, path: Node) -> str:
+        if isinstance(path, URIRef):
+            return path.n3()
+        if isinstance(path, Literal):
+            raise UnsupportedError(f"the path {path!r}")
+        if (path, RDF.first, None) in self.g:
+            members = self._list(path)
+            if len(members) < 2:
+                raise UnsupportedError("a sequence path of fewer than two members")
+            return "(" + "/".join(self._path(p) for p in members) + ")"
+        keys = set(self.g.predicates(path, None))
+        for key, template in (
+            (SH.inversePath, "^{}"),
+            (SH.zeroOrMorePath, "{}*"),
+            (SH.oneOrMorePath, "{}+"),
+            (SH.zeroOrOnePath, "{}?"),
+        ):
+            inner = self.g.value(path, key)
+            if inner is not None and keys == {key}:
+                return "(" + template.format(self._path(inner)) + ")"
+        alternatives = self.g.value(path, SH.alternativePath)
+        if alternatives is not None and keys == {SH.alternativePath}:
+            members = self._list(alternatives)
+            if len(members) < 2:
+                raise UnsupportedError("an alternative path of fewer than two members")
+            return "(" + "|".join(self._path(p) for p in members) + ")"
+        raise UnsupportedError(f"the path {path!r}")
+
+    def _list(self, head: Node | None) -> list[Node]:
+        if head is None or not (head == RDF.nil or (head, RDF.first, None) in self.g):
+            raise UnsupportedError(f"{head!r} is not an RDF list")
+        return list(Collection(self.g, head))
+
+    def _term(self, term: Node) -> str:
+        if isinstance(term, BNode):
+            raise UnsupportedError(f"a blank node where an IRI or literal was expected: {term!r}")
+        if isinstance(term, Literal):
+            literal = to_oxigraph(term)
+            if not self.faithful.is_faithful(literal):  # as the data holds it: its stand-in
+                return str(stand_in(literal))
+        return term.n3()
+
+    def _iri(self, term: Node) -> str:
+        if not isinstance(term, URIRef):
+            raise UnsupportedError(f"{term!r} where an IRI was expected")
+        return term.n3()
+
+    def _string(self, term: Node, shape: Node) -> str:
+        if not isinstance(term, Literal):
+            raise UnsupportedError(f"{term!r} in a list of {shape}")
+        return str(term)
+
+    def _whole(self, count: Node, shape: Node, key: Node) -> int:
+        if (
+            not isinstance(count, Literal)
+            or not isinstance(count.toPython(), int)
+            or isinstance(count.toPython(), bool)
+        ):
+            raise UnsupportedError(f"{key} {count!r} on {shape}")
+        n = int(count.toPython())
+        if n < 0:
+            raise UnsupportedError(f"{key} {n} on {shape}")
+        return n
+
+    def _deactivated(self, shape: Node) -> bool:
+        return self.g.value(shape, SH.deactivated) == Literal(True)
+
+    def _severity(self, shape: Node) -> URIRef:
+        severity = self.g.value(shape, SH.severity)
+        if severity is None:
+            return SH.Violation
+        if not isinstance(severity, URIRef):
+            raise UnsupportedError(f"sh:severity {severity!r} on {shape}")
+        return severity
+
+    def _message(self, shape: Node) -> Literal | None:
+        messages: list[Node] = list(self.g.objects(shape, SH.message))
+        if len(messages) > 1:
+            english: list[Node] = [
+                m for m in messages if isinstance(m, Literal) and m.language in (None, "en")
+            ]
+            messages = english[:1] or messages[:1]
+        message = messages[0] if messages else None
+        return message if isinstance(message, Literal) else None
+
+
+def _grouped(focus: str, values: str, compare: str, n: int) -> str:
+    """The focus nodes whose count of distinct ``?v`` is ``compare`` ``n``."""
+    return (
+        f"SELECT ?this WHERE {{ {focus} {values} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {compare} {n})"
+    )
+
+
+def _default(predicate: Node, parameter: Node, g: Graph) -> str:
+    """pySHACL's kind of message for a constraint given no sh:message."""
+    name = str(predicate).rsplit("#", 1)[-1]
+    shown = (
+        parameter.n3(g.namespace_manager) if isinstance(parameter, URIRef | Literal) else "the given shapes"
+    )
+    return {
+        "class": f"Value does not have class {shown}",
+        "datatype": f"Value is not Literal with datatype {shown}",
+        "nodeKind": f"Value is not of Node Kind {shown}",
+        "minLength": f"String length not >= {shown}",
+        "maxLength": f"String length not <= {shown}",
+        "pattern": f"Value does not match pattern {shown}",
+        "in": "Value not in list",
+        "node": "Value does not conform to Shape",
+        "not": "Value conforms to a shape it must not conform to",
+        "and": "Value does not conform to every shape",
+        "or": "Value does not conform to any shape",
+        "xone": "Value does not conform to exactly one shape",
+        "languageIn": "String language is not in the list",
+        "equals": f"Value is not equal to a value of {shown}",
+        "disjoint": f"Value is also a value of {shown}",
+        "lessThan": f"Value is not < a value of {shown}",
+        "lessThanOrEquals": f"Value is not <= a value of {shown}",
+    }.get(name, f"Value does not satisfy {name} {shown}")

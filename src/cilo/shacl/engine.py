@@ -1,0 +1,293 @@
+"""Run a shapes graph: the compiled shapes on Oxigraph, the rest on pySHACL, one list of results.
+
+Each shape with targets is compiled on its own (:mod:`cilo.shacl.compiler`); a shape the compiler
+declines is validated by pySHACL, given the shapes graph with the targets of the compiled shapes taken
+out (they stay there for the shapes that refer to them). The compiled queries run side by side on an
+in-memory Oxigraph store holding the data with its literals as written (:mod:`cilo.shacl.literals`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from cilo.choices import Engine
+from cilo.errors import InputError, ShapesError, UnsupportedError, UsageError
+from cilo.loading import PathLike, format_for, parse_into
+from cilo.oxigraph import from_oxigraph, rdf_bytes, rejected, to_oxigraph
+from cilo.report import ValidationResult
+from cilo.shacl import reference
+from cilo.shacl.compiler import Compiler, Plan
+from cilo.shacl.literals import Faithful, ill_typed, restore
+from cilo.shacl.reference import PreparedGraph
+
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+_TEMPLATE = re.compile(r"\{[?$](\w+)\}")
+
+
+@dataclass
+class Data:
+    """The data to validate: rdflib Graphs and files, read once into the store (and, if pySHACL is
+    needed, into one rdflib Graph)."""
+
+    graphs: list[Graph] = field(default_factory=list)
+    files: list[PathLike] = field(default_factory=list)
+    base: str | None = None
+    extra_ntriples: list[bytes] = field(default_factory=list)
+    #: Which literals Oxigraph would rewrite, and where the data has stand-ins for them.
+    faithful: Faithful = field(default_factory=Faithful)
+    _graph: Graph | None = None
+    _store: pyoxigraph.Store | None = None
+
+    def store(self) -> pyoxigraph.Store:
+        """An in-memory Oxigraph store of the data, literals as written (read once)."""
+        if self._store is None:
+            self._store = self._read()
+        return self._store
+
+    def _read(self) -> pyoxigraph.Store:
+        faithful = self.faithful
+        store = pyoxigraph.Store()
+        for chunk in self.extra_ntriples:
+            store.extend(faithful.quads(pyoxigraph.parse(chunk, format=pyoxigraph.RdfFormat.N_TRIPLES)))
+        for graph in self.graphs:
+            store.extend(faithful.quads(_quads(graph)))
+        for path in self.files:
+            native = rdf_bytes(path)
+            if native is None:
+                graph = Graph()
+                parse_into(graph, path, base=self.base)
+                store.extend(faithful.quads(_quads(graph)))
+                continue
+            data, fmt = native
+            try:
+                quads = list(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
+            except (SyntaxError, ValueError) as e:
+                raise rejected(path, e, self.base) from None
+            from cilo.safety import check_triples
+
+            check_triples(path, len(quads))
+            store.extend(faithful.quads(pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads))
+        return store
+
+    def graph(self) -> Graph:
+        """The data as one rdflib Graph (for pySHACL)."""
+        if self._graph is None:
+            graph = PreparedGraph()
+            for chunk in self.extra_ntriples:
+                graph.parse(data=chunk, format="nt")
+            for g in self.graphs:
+                graph += g
+            for path in self.files:
+                format_for(path)
+                parse_into(graph, path, base=self.base)
+            self._graph = graph
+        return self._graph
+
+
+def _quads(graph: Graph) -> Iterable[pyoxigraph.Quad]:
+    """The triples of an rdflib Graph as quads; a literal rdflib found ill-typed stays recognisable
+    (rdflib has already rewritten its lexical form: ``"none"^^xsd:boolean`` reads as ``"false"``)."""
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.ill_typed and o.datatype is not None:
+            term = ill_typed(str(o), str(o.datatype))
+        else:
+            term = to_oxigraph(o)
+        yield pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), term)
+
+
+@dataclass
+class Outcome:
+    """What ran: the results, and which engine checked what."""
+
+    results: list[ValidationResult]
+    engine: str
+    #: The shapes pySHACL validated, and why the compiler declined each.
+    declined: dict[Node, str]
+
+
+def run(data: Data, shapes: Graph, engine: Engine = "auto") -> Outcome:
+    """Validate ``data`` against ``shapes`` (see the module docstring)."""
+    if engine not in ("auto", "fast", "pyshacl"):
+        raise UsageError(f"unknown engine {engine!r}; the engines are: auto, fast, pyshacl")
+    faithful = data.faithful
+    compiler = Compiler(shapes, faithful)
+    compiled: dict[Node, list[Plan]] = {}
+    declined: dict[Node, str] = {}
+    top = compiler.top_shapes()
+    if engine == "pyshacl":
+        declined = dict.fromkeys(top, "the pyshacl engine was asked for")
+    else:
+        for shape in top:
+            try:
+                compiled[shape] = compiler.compile_shape(shape)
+            except UnsupportedError as e:
+                declined[shape] = str(e)
+    if declined and engine == "fast":
+        shape, why = next(iter(declined.items()))
+        raise ShapesError(f"the fast engine cannot translate the shape {shape}: {why}")
+    results: list[ValidationResult] = []
+    if any(compiled.values()):
+        store = data.store()
+        if faithful.predicates:
+            for shape, plans in list(compiled.items()):
+                if any(p.templated and _may_read(p, faithful.predicates) for p in plans):
+                    declined[shape] = "a SPARQL constraint may read literals Oxigraph would rewrite"
+                    del compiled[shape]
+        results += _run_plans(store, [p for plans in compiled.values() for p in plans])
+    if declined:
+        results += _pyshacl(data, shapes, list(compiled))
+    names = (["fast"] if compiled else []) + (["pyshacl"] if declined else [])
+    return Outcome(results, "+".join(names) or "fast", declined)
+
+
+def _may_read(plan: Plan, predicates: set[str]) -> bool:
+    """Whether a SPARQL constraint's query may read a literal stored as a stand-in: it names a predicate
+    that has one, or has a variable predicate."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    found = _predicates(prepareQuery(plan.query).algebra)
+    return found is None or bool(found & predicates)
+
+
+def _predicates(algebra: object) -> set[str] | None:
+    """Every constant predicate of the query's triple patterns and paths; None when one is a variable."""
+    from rdflib.paths import Path as RdflibPath
+    from rdflib.term import Variable
+
+    found: set[str] = set()
+
+    def walk(node: object) -> bool:
+        if isinstance(node, dict):
+            if node.get("name") == "BGP":
+                for _, p, _ in node["triples"]:
+                    if isinstance(p, Variable):
+                        return False
+                    found.update(_path_predicates(p) if isinstance(p, RdflibPath) else {str(p)})
+            return all(walk(v) for v in node.values())
+        if isinstance(node, list | tuple):
+            return all(walk(v) for v in node)
+        return True
+
+    return found if walk(algebra) else None
+
+
+def _path_predicates(path: object) -> set[str]:
+    found: set[str] = set()
+    for attr in ("args", "path", "arg"):
+        value = getattr(path, attr, None)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, URIRef):
+                found.add(str(item))
+            elif item is not None:
+                found |= _path_predicates(item)
+    return found
+
+
+def _run_plans(store: pyoxigraph.Store, plans: list[Plan]) -> list[ValidationResult]:
+    def one(plan: Plan) -> list[ValidationResult]:
+        try:
+            solutions = store.query(plan.query)
+        except (SyntaxError, ValueError, OSError) as e:  # a compiler bug: say so, never guess
+            raise ShapesError(f"the fast engine's query for {plan.shape} failed in Oxigraph: {e}") from None
+        assert isinstance(solutions, pyoxigraph.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        rows = [{n: as_written(restore(s[n])) for n in names} for s in solutions]
+        del solutions  # pyoxigraph's solutions belong to this thread
+        return [_result(plan, row) for row in rows]
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return [r for found in pool.map(one, plans) for r in found]
+
+
+def as_written(term: object) -> Node | None:
+    """A pyoxigraph term as an rdflib term; a literal keeps its lexical form (rdflib would rewrite
+    ``"2011-01-01"^^xsd:dateTime`` and ``"007"^^xsd:integer``)."""
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+    return from_oxigraph(term)
+
+
+def _result(plan: Plan, row: dict[str, Node | None]) -> ValidationResult:
+    this = row["this"]
+    assert this is not None
+    if plan.templated:
+        value = row.get("value") if row.get("value") is not None else this
+        path = row.get("path") if row.get("path") is not None else plan.path
+        text = _TEMPLATE.sub(lambda m: _shown(row.get(m.group(1))), str(plan.message or plan.default))
+    else:
+        value = row.get(plan.value) if plan.value else None
+        path = row.get("path") if "path" in row else plan.path
+        text = str(plan.message) if plan.message is not None else plan.default
+        if plan.message is not None:
+            text = _TEMPLATE.sub(lambda m: _shown({"this": this, "value": value}.get(m.group(1))), text)
+    return ValidationResult(plan.severity, this, path, value, plan.shape, text, plan.component)
+
+
+def _shown(term: Node | None) -> str:
+    if term is None:
+        return ""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _pyshacl(data: Data, shapes: Graph, compiled: list[Node]) -> list[ValidationResult]:
+    """pySHACL on the shapes the compiler declined: the compiled ones lose their targets."""
+    if compiled:
+        copy = Graph()
+        copy += shapes
+        for shape in compiled:
+            for target in _TARGETS:
+                copy.remove((shape, target, None))
+            for cls in (RDFS.Class, OWL.Class):
+                copy.remove((shape, RDF.type, cls))
+        shapes = copy
+    graph = data.graph()
+    try:
+        report = reference.run(graph, shapes)
+    except (InputError, ShapesError):
+        raise
+    except Exception as e:  # pySHACL's ReportableRuntimeError, ConstraintLoadError, ShapeLoadError
+        message = getattr(e, "message", None) or str(e)
+        first = (str(message).strip().splitlines() or [type(e).__name__])[0]
+        raise ShapesError(f"pySHACL cannot use the shapes: {first[:300]}") from None
+    return read_report(report)
+
+
+def read_report(report: Graph) -> list[ValidationResult]:
+    """The results of an sh:ValidationReport graph."""
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        severity = report.value(node, SH.resultSeverity)
+        focus = report.value(node, SH.focusNode)
+        assert isinstance(severity, URIRef) and focus is not None
+        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
+        component = report.value(node, SH.sourceConstraintComponent)
+        results.append(
+            ValidationResult(
+                severity=severity,
+                focus_node=focus,
+                result_path=report.value(node, SH.resultPath),
+                value=report.value(node, SH.value),
+                source_shape=report.value(node, SH.sourceShape),
+                message=" ".join(messages),
+                constraint_component=component if isinstance(component, URIRef) else None,
+            )
+        )
+    return results
+
+
+__all__ = ["Data", "Outcome", "read_report", "run"]
