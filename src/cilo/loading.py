@@ -7,8 +7,9 @@ descriptions through the JSON-LD processor with cilo's bundled context
 
 from __future__ import annotations
 
+import contextlib
 import xml.sax
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -43,6 +44,21 @@ _LINE_FORMATS = {"nt", "nquads"}
 PathLike = str | Path
 #: The UTF-8 byte-order mark some editors write first; no RDF syntax allows it, so it is dropped.
 BOM = b"\xef\xbb\xbf"
+
+
+@contextlib.contextmanager
+def literals_as_written() -> Iterator[None]:
+    """rdflib keeps each literal's lexical form as written during the block (it would otherwise
+    rewrite ``"01"^^xsd:integer`` as ``"1"`` and ``"none"^^xsd:boolean`` as ``"false"``); its setting
+    comes back after it."""
+    import rdflib
+
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
 
 
 def format_for(path: PathLike) -> str:

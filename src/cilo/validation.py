@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, ShapesError, UsageError
-from cilo.loading import PathLike, parse_data, read_checked
+from cilo.loading import PathLike, literals_as_written, parse_data, read_checked
 from cilo.namespace import CILO
 from cilo.oxigraph import from_oxigraph, ontology_ntriples
 from cilo.report import ValidationReport, ValidationResult
@@ -149,7 +149,8 @@ def _parsed_shapes(bundled: tuple[bytes, ...], data: bytes, name: str, path: str
     if path is None:
         graph.parse(data=data, format="turtle")
         return graph, name
-    graph += parse_data(data, path)
+    with literals_as_written():  # SHACL compares the terms written in the shapes
+        graph += parse_data(data, path)
     if not any(graph.subjects(RDF.type, SH.NodeShape)) and not any(graph.subjects(SH.targetClass, None)):
         raise ShapesError(f"{path}: no SHACL shape found")
     return graph, name

@@ -18,7 +18,7 @@ from rdflib import Graph
 
 from cilo.choices import Engine
 from cilo.errors import InputError
-from cilo.loading import PathLike, parse_into
+from cilo.loading import PathLike, literals_as_written, parse_into
 from cilo.report import SEVERITY_ORDER, ValidationReport
 from cilo.shacl.engine import Data, run
 
@@ -67,7 +67,8 @@ def as_graph(shapes: Source) -> Graph:
         if isinstance(item, Graph):
             graph += item
         else:
-            parse_into(graph, item)
+            with literals_as_written():  # SHACL compares the terms written in the shapes
+                parse_into(graph, item)
     return graph
 
 

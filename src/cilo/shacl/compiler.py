@@ -84,6 +84,13 @@ _NODE_KINDS = {
     SH.BlankNodeOrLiteral: "!isIRI({v})",
     SH.IRIOrLiteral: "!isBlank({v})",
 }
+#: Parameters a shape has at most one value of (SHACL 1.0 §4).
+_SINGLE = (
+    SH.path, SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.minExclusive, SH.minInclusive,
+    SH.maxExclusive, SH.maxInclusive, SH.minLength, SH.maxLength, SH.languageIn, SH["in"], SH.uniqueLang,
+    SH.closed, SH.ignoredProperties, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint, SH.flags,
+)  # fmt: skip
 _RANGES = {SH.minExclusive: ">", SH.minInclusive: ">=", SH.maxExclusive: "<", SH.maxInclusive: "<="}
 #: XSD datatypes whose well-formedness a SPARQL cast decides (an ill-formed lexical form fails it).
 _CASTS = {
@@ -217,6 +224,14 @@ class Compiler:
         """Refuse a shape (or one it reaches) with a triple the compiler does not understand, or a cycle."""
         if shape in stack:
             raise UnsupportedError(f"the shape {shape} refers to itself")
+        if (shape, RDF.type, SH.NodeShape) in self.g and (shape, SH.path, None) in self.g:
+            raise UnsupportedError(f"the node shape {shape} has a sh:path (ill-formed: pySHACL says why)")
+        for single in _SINGLE:
+            if len(list(self.g.objects(shape, single))) > 1:
+                raise UnsupportedError(f"{shape} has more than one {single} (ill-formed: pySHACL says why)")
+        for node in self.g.objects(shape, SH.node):
+            if (node, SH.path, None) in self.g:
+                raise UnsupportedError(f"sh:node {node} of {shape} is a property shape (ill-formed)")
         for p, o in self.g.predicate_objects(shape):
             if p in self._parameters:
                 raise UnsupportedError(f"the SPARQL-based constraint component parameter {p} on {shape}")

@@ -25,6 +25,7 @@ from cilo.errors import InputError, ShapesError, UnsupportedError, UsageError
 from cilo.loading import PathLike, format_for, parse_into
 from cilo.oxigraph import from_oxigraph, rdf_bytes, rejected, to_oxigraph
 from cilo.report import ValidationResult
+from cilo.safety import check_triples
 from cilo.shacl import reference
 from cilo.shacl.compiler import Compiler, Plan
 from cilo.shacl.literals import Faithful, ill_typed, restore
@@ -69,14 +70,13 @@ class Data:
                 store.extend(faithful.quads(_quads(graph)))
                 continue
             data, fmt = native
+            counted = _Counted(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
+            quad_format = format_for(path) in ("nquads", "trig")
             try:
-                quads = list(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
+                store.extend(faithful.quads(counted, default_graph=quad_format))
             except (SyntaxError, ValueError) as e:
                 raise rejected(path, e, self.base) from None
-            from cilo.safety import check_triples
-
-            check_triples(path, len(quads))
-            store.extend(faithful.quads(pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads))
+            check_triples(path, counted.count)
         return store
 
     def graph(self) -> Graph:
@@ -92,6 +92,22 @@ class Data:
                 parse_into(graph, path, base=self.base)
             self._graph = graph
         return self._graph
+
+
+class _Counted:
+    """An iterator of quads that counts them."""
+
+    def __init__(self, quads: Iterable[pyoxigraph.Quad]) -> None:
+        self._quads = iter(quads)
+        self.count = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> pyoxigraph.Quad:
+        quad = next(self._quads)
+        self.count += 1
+        return quad
 
 
 def _quads(graph: Graph) -> Iterable[pyoxigraph.Quad]:
@@ -153,9 +169,9 @@ def run(data: Data, shapes: Graph, engine: Engine = "auto") -> Outcome:
 def _may_read(plan: Plan, predicates: set[str]) -> bool:
     """Whether a SPARQL constraint's query may read a literal stored as a stand-in: it names a predicate
     that has one, or has a variable predicate."""
-    from rdflib.plugins.sparql import prepareQuery
+    from cilo.stores import prepared
 
-    found = _predicates(prepareQuery(plan.query).algebra)
+    found = _predicates(prepared(plan.query, str(plan.shape)).algebra)
     return found is None or bool(found & predicates)
 
 
@@ -268,9 +284,10 @@ def _pyshacl(data: Data, shapes: Graph, compiled: list[Node]) -> list[Validation
 
 
 def read_report(report: Graph) -> list[ValidationResult]:
-    """The results of an sh:ValidationReport graph."""
+    """The results (``sh:result``) of an sh:ValidationReport graph."""
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    # the report's own results; pySHACL adds the nested shapes' results below them as sh:detail
+    for node in report.objects(None, SH.result):
         severity = report.value(node, SH.resultSeverity)
         focus = report.value(node, SH.focusNode)
         assert isinstance(severity, URIRef) and focus is not None

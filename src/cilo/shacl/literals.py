@@ -27,8 +27,7 @@ ILL_TYPED = "urn:cilo:ill-typed:"
 _KEEP = frozenset(
     {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 )
-_PROBE_SUBJECT = "urn:cilo:probe:"
-_PROBE_PREDICATE = pyoxigraph.NamedNode("urn:cilo:probe")
+_PROBE = pyoxigraph.NamedNode("urn:cilo:probe")
 
 
 class Faithful:
@@ -36,62 +35,48 @@ class Faithful:
 
     def __init__(self) -> None:
         self._changed: dict[pyoxigraph.Literal, bool] = {}
+        self._probe = pyoxigraph.Store()
         #: The predicates whose objects include a stand-in (queries that never read them see none).
         self.predicates: set[str] = set()
 
-    def quads(self, quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
-        """``quads`` with every literal storage would change replaced by its stand-in."""
-        pending: list[pyoxigraph.Quad] = []
+    def quads(
+        self, quads: Iterable[pyoxigraph.Quad], *, default_graph: bool = False
+    ) -> Iterator[pyoxigraph.Quad]:
+        """``quads`` with every literal storage would change replaced by its stand-in (and, with
+        ``default_graph``, every quad moved to the default graph)."""
+        literal_type, keep, changed = pyoxigraph.Literal, _KEEP, self._changed
         for quad in quads:
-            literal = quad.object
-            if (
-                isinstance(literal, pyoxigraph.Literal)
-                and literal.language is None
-                and literal.datatype.value not in _KEEP
-            ):
-                pending.append(quad)
-                if len(pending) >= 10_000:
-                    yield from self._flush(pending)
-                    pending = []
-            else:
-                yield quad
-        yield from self._flush(pending)
+            o = quad.object
+            if type(o) is literal_type and o.language is None and o.datatype.value not in keep:
+                is_changed = changed.get(o)
+                if is_changed is None:
+                    is_changed = self._stored_differently(o)
+                if is_changed:
+                    self.predicates.add(quad.predicate.value)
+                    yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(o))
+                    continue
+            yield pyoxigraph.Quad(quad.subject, quad.predicate, o) if default_graph else quad
 
-    def _flush(self, pending: list[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
-        self._probe({q.object for q in pending if q.object not in self._changed})  # type: ignore[misc]
-        for quad in pending:
-            literal = quad.object
-            if self._changed[literal]:  # type: ignore[index]
-                self.predicates.add(quad.predicate.value)
-                yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(literal), quad.graph_name)  # type: ignore[arg-type]
-            else:
-                yield quad
-
-    def _probe(self, literals: set[pyoxigraph.Literal]) -> None:
-        if not literals:
-            return
-        ordered = list(literals)
-        probe = pyoxigraph.Store()
-        probe.extend(
-            pyoxigraph.Quad(pyoxigraph.NamedNode(f"{_PROBE_SUBJECT}{i}"), _PROBE_PREDICATE, literal)
-            for i, literal in enumerate(ordered)
+    def _stored_differently(self, literal: pyoxigraph.Literal) -> bool:
+        """Store ``literal`` in a scratch store and read it back: is it still the same term?"""
+        quad = pyoxigraph.Quad(_PROBE, _PROBE, literal)
+        self._probe.add(quad)
+        (kept,) = [q.object for q in self._probe.quads_for_pattern(_PROBE, _PROBE, None)]
+        self._probe.clear()
+        changed = not (
+            isinstance(kept, pyoxigraph.Literal)
+            and kept.value == literal.value
+            and kept.datatype == literal.datatype
         )
-        stored = {q.subject.value: q.object for q in probe}
-        for i, literal in enumerate(ordered):
-            kept = stored.get(f"{_PROBE_SUBJECT}{i}")
-            self._changed[literal] = not (
-                isinstance(kept, pyoxigraph.Literal)
-                and kept.value == literal.value
-                and kept.datatype == literal.datatype
-            )
+        self._changed[literal] = changed
+        return changed
 
     def is_faithful(self, literal: pyoxigraph.Literal) -> bool:
         """Whether Oxigraph keeps ``literal`` as written (also in a query's text)."""
         if literal.language is not None or literal.datatype.value in _KEEP:
             return True
-        if literal not in self._changed:
-            self._probe({literal})
-        return not self._changed[literal]
+        changed = self._changed.get(literal)
+        return not (self._stored_differently(literal) if changed is None else changed)
 
 
 def stand_in(literal: pyoxigraph.Literal) -> pyoxigraph.Literal:

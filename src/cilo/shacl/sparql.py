@@ -14,6 +14,7 @@ does not return ``$this``, ``AS $this``) are a :class:`cilo.ShapesError` naming 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from rdflib import OWL, Graph, Literal, URIRef, Variable
@@ -97,13 +98,10 @@ def compile_constraint(
 def check(text: str, shape: Node) -> None:
     """Refuse what SHACL forbids (:class:`ShapesError`); decline where joining ``$this`` in would not be
     pre-binding (:class:`UnsupportedError`). Decided on rdflib's parse tree, which keeps the groups."""
-    from rdflib.plugins.sparql.parser import parseQuery
-
     try:
-        parsed = parseQuery(text)
+        query = parse_tree(text)[1]
     except Exception as e:
         raise ShapesError(f"{shape}: the SPARQL constraint does not parse: {e}") from None
-    query = parsed[1]
     if query.name != "SelectQuery":
         raise ShapesError(f"{shape}: a SPARQL constraint must be a SELECT query")
     if _has(query, "valuesClause"):
@@ -111,6 +109,14 @@ def check(text: str, shape: Node) -> None:
     if _has(query, "groupby") and _THIS not in list(query["groupby"]["condition"]):
         raise UnsupportedError(f"{shape}: GROUP BY without $this in a SPARQL constraint")
     _group(query["where"], shape, top=True)
+
+
+@lru_cache(maxsize=256)
+def parse_tree(text: str) -> Any:
+    """rdflib's parse tree of a query (pyparsing is slow: once per text)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(text)
 
 
 def _has(node: Any, key: str) -> bool:
