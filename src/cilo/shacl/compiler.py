@@ -128,6 +128,8 @@ class Plan:
     value: str | None = "value"
     #: For SPARQL constraints: the variables of the row a message may name.
     templated: bool = False
+    #: For SPARQL constraints: the predicates the query reads (None: a variable predicate, any).
+    reads: frozenset[str] | None = frozenset()
 
 
 @dataclass

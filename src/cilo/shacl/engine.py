@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from cilo.choices import Engine
 from cilo.errors import InputError, ShapesError, UnsupportedError, UsageError
-from cilo.loading import PathLike, format_for, parse_into
+from cilo.loading import PathLike, format_for, literals_as_written, parse_into
 from cilo.oxigraph import from_oxigraph, rdf_bytes, rejected, to_oxigraph
 from cilo.report import ValidationResult
 from cilo.safety import check_triples
@@ -87,9 +87,10 @@ class Data:
                 graph.parse(data=chunk, format="nt")
             for g in self.graphs:
                 graph += g
-            for path in self.files:
-                format_for(path)
-                parse_into(graph, path, base=self.base)
+            with literals_as_written():  # as the fast engine reads them
+                for path in self.files:
+                    format_for(path)
+                    parse_into(graph, path, base=self.base)
             self._graph = graph
         return self._graph
 
@@ -169,14 +170,12 @@ def run(data: Data, shapes: Graph, engine: Engine = "auto") -> Outcome:
 def _may_read(plan: Plan, predicates: set[str]) -> bool:
     """Whether a SPARQL constraint's query may read a literal stored as a stand-in: it names a predicate
     that has one, or has a variable predicate."""
-    from cilo.stores import prepared
-
-    found = _predicates(prepared(plan.query, str(plan.shape)).algebra)
-    return found is None or bool(found & predicates)
+    return plan.reads is None or bool(plan.reads & predicates)
 
 
-def _predicates(algebra: object) -> set[str] | None:
+def predicates_read(algebra: object) -> set[str] | None:
     """Every constant predicate of the query's triple patterns and paths; None when one is a variable."""
+    from rdflib.paths import NegatedPath
     from rdflib.paths import Path as RdflibPath
     from rdflib.term import Variable
 
@@ -184,9 +183,9 @@ def _predicates(algebra: object) -> set[str] | None:
 
     def walk(node: object) -> bool:
         if isinstance(node, dict):
-            if node.get("name") == "BGP":
+            if getattr(node, "name", None) == "BGP":
                 for _, p, _ in node["triples"]:
-                    if isinstance(p, Variable):
+                    if isinstance(p, Variable | NegatedPath):  # any predicate
                         return False
                     found.update(_path_predicates(p) if isinstance(p, RdflibPath) else {str(p)})
             return all(walk(v) for v in node.values())

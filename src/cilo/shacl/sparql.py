@@ -79,6 +79,9 @@ def compile_constraint(
         raise UnsupportedError(f"$shapesGraph in a SPARQL constraint of {shape}")
     text = re.sub(r"\$this\b", "?this", text)
     check(text, shape)
+    from cilo.shacl.engine import predicates_read
+
+    reads = predicates_read(algebra(text))
     at = first_group(text) + 1
     query = text[:at] + f" {focus} " + text[at:]
     message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
@@ -92,6 +95,7 @@ def compile_constraint(
         path=path,
         value="value",
         templated=True,
+        reads=None if reads is None else frozenset(reads),
     )
 
 
@@ -109,6 +113,14 @@ def check(text: str, shape: Node) -> None:
     if _has(query, "groupby") and _THIS not in list(query["groupby"]["condition"]):
         raise UnsupportedError(f"{shape}: GROUP BY without $this in a SPARQL constraint")
     _group(query["where"], shape, top=True)
+
+
+@lru_cache(maxsize=256)
+def algebra(text: str) -> Any:
+    """rdflib's algebra of a query, translated from the cached parse tree (no second parse)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+
+    return translateQuery(parse_tree(text)).algebra
 
 
 @lru_cache(maxsize=256)
