@@ -54,6 +54,26 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return whl
 
 
+def _install(wheel: Path, target: Path) -> None:
+    """The wheel alone (no dependencies, no index) into the folder ``target``."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
 def test_wheel_contains_the_data_files(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in (
@@ -74,22 +94,7 @@ def test_wheel_contains_the_data_files(wheel: Path) -> None:
 
 def test_installed_wheel_works_with_no_repository_beside_it(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    _install(wheel, target)
     work = tmp_path / "elsewhere"
     work.mkdir()
     script = (
@@ -146,22 +151,7 @@ def plain(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     """The wheel installed into a folder of its own, the environment that puts it first, and the
     list of modules a plain install has (written to a file for tests/plain_install.py)."""
     site = tmp_path_factory.mktemp("plain-site")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--target",
-            str(site),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    _install(wheel, site)
     allowed = tmp_path_factory.mktemp("plain") / "allowed.json"
     modules = runtime_modules(site)
     assert {"rdflib", "pyshacl", "pyoxigraph", "networkx", "yaml"} <= modules

@@ -1,9 +1,10 @@
 """Validate initiative descriptions against the cilo SHACL shapes, on the fast engine or pySHACL.
 
 The data is validated together with the ontology (so that role -> function facts from Table 3 are
-seen), in a new graph or store: the caller's graph is never modified. Ontology and shapes are parsed
-once per process. ``fastshacl`` runs each constraint once over all focus nodes on Oxigraph;
-``pyshaclengine`` is the reference.
+seen), in a new store (and, for pySHACL, a new graph): the caller's graph is never modified. The
+ontology is parsed once per process, shapes once per content. :mod:`cilo.shacl` runs them: compiled
+to SPARQL on Oxigraph where it can, pySHACL for the rest; this module adds cilo's own part (which
+initiatives were checked, "did you mean ...?", what each result is about).
 """
 
 from __future__ import annotations
