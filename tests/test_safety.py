@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cilo
 from cilo.errors import InputError, QueryError
@@ -360,3 +362,114 @@ def test_a_bad_time_limit_on_the_command_line_is_one_line(value: str) -> None:
     done = run_cli("query", "table3", str(FINNISH), "--time-limit", value)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("cilo: error: limit query_seconds: expected a finite number above 0")
+
+
+# --- SERVICE and FROM in disguise: refused, and nothing reaches a listener -------------------------
+
+DISGUISED = [
+    "service-escape-u.rq",
+    "service-escape-long.rq",
+    "service-after-local-escape.rq",
+    "service-after-cr.rq",
+    "from-escape.rq",
+]
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[int, list[bytes]]]:
+    """A TCP listener on loopback that records whatever connects (Oxigraph's own HTTP client is
+    invisible to Python's audit hooks: a connection here is the proof that something got out)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    received: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    received.append(conn.recv(4096) or b"(connected)")
+                except OSError:
+                    received.append(b"(connected)")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], received
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+@pytest.mark.parametrize("name", DISGUISED)
+def test_service_and_from_in_disguise_are_refused_on_every_store(
+    name: str, listener: tuple[int, list[bytes]], tmp_path: Path
+) -> None:
+    port, received = listener
+    text = (HOSTILE / name).read_bytes().decode("utf-8").replace("PORT", str(port))  # a lone \r kept
+    word = "FROM" if name.startswith("from") else "SERVICE"
+    store_dir = tmp_path / "db"
+    assert run_cli("store", "load", store_dir, FINNISH).returncode == 0
+    for data in (FINNISH, cilo.MemoryStore(FINNISH), cilo.OxigraphStore(store_dir, read_only=True)):
+        with pytest.raises(QueryError, match=f"{word} is refused"):
+            cilo.sparql(text, data)
+    query = tmp_path / name
+    query.write_text(text, encoding="utf-8", newline="")
+    done = run_cli("query", query, FINNISH)
+    assert done.returncode == 2 and f"{word} is refused" in done.stderr
+    assert received == []
+
+
+def test_a_comment_ended_by_a_carriage_return_in_the_api(
+    listener: tuple[int, list[bytes]], tmp_path: Path
+) -> None:
+    port, received = listener
+    store_dir = tmp_path / "db"
+    assert run_cli("store", "load", store_dir, FINNISH).returncode == 0
+    text = f"# comment\rSELECT ?s WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryError, match="SERVICE is refused"):
+        cilo.sparql(text, cilo.OxigraphStore(store_dir, read_only=True))
+    assert received == []
+
+
+_TOKENS = [
+    "SELECT ?s WHERE {", "}", "{", "?s ?p ?o .", "SERVICE", "\\u0053ERVICE", "\\U00000053ERVICE",
+    "SERV\\u0049CE",
+    "<http://127.0.0.1:9/sparql>", "# a comment", "\r", "\n", " ", "'}'", '"{"', '"""a\nb"""', "ex:a\\'",
+    "ex:b\\.c", "<", "FILTER (?s < 3)", "OPTIONAL", "UNION", "( ?o )", "'''x'''", "ex:", "%41",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOKENS), min_size=1, max_size=14))
+def test_whenever_rdflib_sees_a_service_cilo_refuses(tokens: list[str]) -> None:
+    """Differential: queries built from SPARQL's hard tokens. If rdflib's parse has a SERVICE,
+    check_query must refuse; whatever it refuses or accepts, it never raises anything else."""
+    from cilo.safety import _nodes, check_query, parse_tree
+
+    text = "PREFIX ex: <https://example.org/>\n" + " ".join(tokens)
+    try:
+        tree = parse_tree(text)
+    except Exception:
+        tree = None
+    has_service = tree is not None and any(
+        getattr(n, "name", None) == "ServiceGraphPattern" for n in _nodes(tree)
+    )
+    try:
+        check_query(text)
+        refused = False
+    except QueryError:
+        refused = True
+    if has_service:
+        assert refused, text

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import math
 import re
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cilo.errors import InputError, QueryError, UsageError
 
@@ -133,11 +135,12 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # variables and prefixed names. IRIREF has no spaces, which tells it from the `<` operator.
 _LEXEMES = re.compile(
     r"""
-      (?P<comment>\#[^\n]*)
+      (?P<comment>\#[^\n\r]*)
     | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                 |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+                 |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<name>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+|[\w.-]*:[\w.:%\\-]*)
+    | (?P<name>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+
+               |[\w.-]*:(?:[\w.:%-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
     | (?P<word>[A-Za-z_]+)
     | (?P<open>[({\[])
     | (?P<close>[)}\]])
@@ -151,13 +154,82 @@ _REFUSED = {
 }
 
 
+_CODE_POINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def decode_code_points(text: str, source: str = "the query") -> str:
+    """``text`` with SPARQL's code-point escapes (``\\u0053``, ``\\U00000053``) replaced by their
+    characters, as a SPARQL parser does before anything else (SPARQL 1.1 §19.2)."""
+
+    def character(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            line = text.count("\n", 0, match.start()) + 1
+            raise QueryError(f"{source}, line {line}: {match.group()} is not a character")
+        return chr(code)
+
+    return _CODE_POINT.sub(character, text)
+
+
 def check_query(text: str, source: str = "the query", *, allow_service: bool = False) -> None:
-    """Refuse a query that is too long, nested too deeply, or reaches outside the data it is given."""
+    """Refuse a query that is too long, nested too deeply, or reaches outside the data it is given.
+
+    Decided twice, on what the engines will parse: by cilo's lexer on the text with its code-point
+    escapes decoded (comments end at any line break; local names may escape quotes), and on rdflib's
+    parse tree (``SERVICE`` anywhere, ``FROM`` / ``FROM NAMED``); either refuses.
+    """
     if len(text) > current().max_query_chars:
         raise QueryError(
             f"{source}: the query is {len(text):,} characters; "
             f"cilo runs at most {current().max_query_chars:,}"
         )
+    raw, text = text, decode_code_points(text, source)
+    _check_lexemes(text, source, allow_service=allow_service)
+    _check_parse_tree(raw, source, allow_service=allow_service)
+
+
+def _refusal(word: str, source: str, line: int | None) -> QueryError:
+    hint = " (allow it with --allow-network / allow_network=True)" if word == "SERVICE" else ""
+    where = f"{source}, line {line}" if line is not None else source
+    return QueryError(
+        f"{where}: {word} is refused: {_REFUSED[word]}; cilo queries only the data it is given{hint}"
+    )
+
+
+def _check_parse_tree(text: str, source: str, *, allow_service: bool) -> None:
+    """SERVICE or FROM in rdflib's parse tree (a query rdflib cannot parse never runs: every store
+    parses it with rdflib first and reports the syntax error)."""
+    try:
+        tree = parse_tree(text)
+    except Exception:
+        return
+    if any(getattr(part, "name", None) == "DatasetClause" for part in _nodes(tree)):
+        raise _refusal("FROM", source, None)
+    if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _nodes(tree)):
+        raise _refusal("SERVICE", source, None)
+
+
+def _nodes(tree: object) -> Iterator[object]:
+    """Every node of a parse tree."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+            stack.extend(node)  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=256)
+def parse_tree(text: str) -> Any:
+    """rdflib's parse tree of a query (pyparsing is slow: once per text)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return parseQuery(text)
+
+
+def _check_lexemes(text: str, source: str, *, allow_service: bool) -> None:
     depth = 0
     for match in _LEXEMES.finditer(text):
         kind = match.lastgroup
@@ -174,9 +246,4 @@ def check_query(text: str, source: str = "the query", *, allow_service: bool = F
         elif kind == "word":
             word = match.group().upper()
             if word in _REFUSED and not (word == "SERVICE" and allow_service):
-                line = text.count("\n", 0, match.start()) + 1
-                hint = " (allow it with --allow-network / allow_network=True)" if word == "SERVICE" else ""
-                raise QueryError(
-                    f"{source}, line {line}: {word} is refused: {_REFUSED[word]}; cilo queries only the "
-                    f"data it is given{hint}"
-                )
+                raise _refusal(word, source, text.count("\n", 0, match.start()) + 1)

@@ -22,6 +22,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from cilo.errors import ShapesError, UnsupportedError
+from cilo.safety import parse_tree
 
 _THIS = Variable("this")
 _SPARQL_CONSTRAINT = SH.SPARQLConstraintComponent
@@ -121,14 +122,6 @@ def algebra(text: str) -> Any:
     from rdflib.plugins.sparql.algebra import translateQuery
 
     return translateQuery(parse_tree(text)).algebra
-
-
-@lru_cache(maxsize=256)
-def parse_tree(text: str) -> Any:
-    """rdflib's parse tree of a query (pyparsing is slow: once per text)."""
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    return parseQuery(text)
 
 
 def _has(node: Any, key: str) -> bool:
