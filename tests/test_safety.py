@@ -473,3 +473,22 @@ def test_whenever_rdflib_sees_a_service_cilo_refuses(tokens: list[str]) -> None:
         refused = True
     if has_service:
         assert refused, text
+
+
+def test_a_query_file_that_is_no_regular_file_or_too_long_is_refused_before_reading(
+    tmp_path: Path, set_limits: Callable[..., object]
+) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.rq"
+    os.mkfifo(fifo)  # reading it would wait for ever
+    zero = tmp_path / "zero.rq"
+    zero.symlink_to("/dev/zero")  # reading it would never end
+    for path in (fifo, zero):
+        done = run_cli("query", path, FINNISH)
+        assert done.returncode == 2 and done.stderr.endswith("cannot read the query: not a regular file\n")
+    long = tmp_path / "long.rq"
+    long.write_text("SELECT ?s WHERE { ?s ?p ?o }" + " " * 300, encoding="utf-8")
+    set_limits(max_query_chars=50)
+    with pytest.raises(QueryError, match="the query file is 328 bytes; cilo reads at most 200"):
+        cilo.query(long, FINNISH)

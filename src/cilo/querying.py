@@ -46,7 +46,16 @@ def sparql(text: str, data: Data, /, *, allow_network: bool = False, **params: s
 
 
 def _read(path: Path, allow_network: bool) -> Query:
+    """A query file, checked before it is read: a regular file (not a FIFO or a device, which could
+    hang or never end) no longer than the longest query cilo runs."""
     try:
+        if not path.is_file():
+            raise QueryError(
+                f"{path}: cannot read the query: {'not a regular file' if path.exists() else 'no such file'}"
+            )
+        size, limit = path.stat().st_size, current().max_query_chars * 4  # UTF-8: at most 4 bytes a character
+        if size > limit:
+            raise QueryError(f"{path}: the query file is {size:,} bytes; cilo reads at most {limit:,}")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise QueryError(f"{path}: cannot read the query: {getattr(e, 'strerror', None) or e}") from None
