@@ -105,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout"
     )
+    _raw_csv_option(c)
     _base_option(c)
 
     q = sub.add_parser(
@@ -124,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--endpoint", metavar="URL", help="query a remote SPARQL 1.1 endpoint")
     q.add_argument("--timeout", type=float, default=30.0, help="endpoint timeout in seconds (default 30)")
     _time_limit_option(q, "a query file you wrote", "query_seconds")
+    _raw_csv_option(q)
     q.add_argument(
         "--allow-network",
         action="store_true",
@@ -173,6 +175,15 @@ def _time_limit_option(parser: argparse.ArgumentParser, what: str, limit: str) -
         metavar="SECONDS",
         dest=limit,
         help=f"stop {what} after SECONDS (default {getattr(current(), limit):g})",
+    )
+
+
+def _raw_csv_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="CSV cells as they are, for machine readers (by default a cell a spreadsheet would run as "
+        "a formula, starting with = + - @, gets a ' in front)",
     )
 
 
@@ -244,9 +255,9 @@ def _convert(args: argparse.Namespace) -> int:
         f"Written by `cilo convert {Path(args.file).name} --to {args.to}`; edit the original, not this file."
     )
     if args.output:
-        left_out = dump(graph, args.output, args.to, header=header)
+        left_out = dump(graph, args.output, args.to, header=header, csv_guard=not args.raw_csv)
     else:
-        text, left_out = render(graph, args.to, header=header)
+        text, left_out = render(graph, args.to, header=header, csv_guard=not args.raw_csv)
         sys.stdout.write(text)
     if left_out:
         counts = ", ".join(f"{name} ({n})" for name, n in sorted(left_out.items()))
@@ -292,7 +303,7 @@ def _query(args: argparse.Namespace) -> int:
     else:
         data = load(args.files, base=args.base)
     results = query(args.name, data, allow_network=args.allow_network, **params)  # type: ignore[arg-type]
-    sys.stdout.write(results.render(args.format))
+    sys.stdout.write(results.render(args.format, guard=not args.raw_csv))
     return 0
 
 
@@ -363,9 +374,10 @@ def _report(args: argparse.Namespace) -> int:
     from cilo.writing import write_atomic
 
     page = html_report(args.files, profile=args.profile, shapes=args.shapes, base=args.base)
-    if args.output:
-        write_atomic(args.output, page)
-        print(f"{args.output}: written ({len(page.encode('utf-8')) // 1024} KB, self-contained)")
-    else:
+    if not args.output:
         sys.stdout.write(page)
+        return 0
+    write_atomic(args.output, page)
+    if Path(args.output).is_file():  # not "-" or /dev/stdout, where the page itself went
+        print(f"{args.output}: written ({len(page.encode('utf-8')) // 1024} KB, self-contained)")
     return 0

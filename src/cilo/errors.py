@@ -67,6 +67,10 @@ class RemoteDocumentError(CiloError):
         super().__init__(message)
 
 
+class OutputError(CiloError):
+    """A file cilo cannot write as asked (a folder, a missing folder, no permission)."""
+
+
 class StoreError(QueryError):
     """An embedded store that cannot be opened, locked or changed as asked."""
 

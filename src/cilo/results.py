@@ -15,6 +15,7 @@ from rdflib.term import Node
 from cilo.choices import RESULTS_FORMATS, ResultsFormat
 from cilo.context import compact_iri
 from cilo.errors import UsageError
+from cilo.formats import cells
 
 Row = dict[str, Node | None]
 
@@ -39,14 +40,15 @@ class Results(Sequence[Row]):
     def __iter__(self) -> Iterator[Row]:
         return iter(self.rows)
 
-    def render(self, fmt: ResultsFormat = "table") -> str:
-        """The rows as text in ``fmt``: a table, SPARQL results JSON or CSV (ending in a newline)."""
+    def render(self, fmt: ResultsFormat = "table", *, guard: bool = True) -> str:
+        """The rows as text in ``fmt``: a table, SPARQL results JSON or CSV (ending in a newline;
+        ``guard``: see :meth:`to_csv`)."""
         if fmt == "table":
             return self.to_table()
         if fmt == "json":
             return self.to_json() + "\n"
         if fmt == "csv":
-            return self.to_csv()
+            return self.to_csv(guard=guard)
         raise UsageError(f"unknown results format {fmt!r}; the formats are: {', '.join(RESULTS_FORMATS)}")
 
     def to_json(self) -> str:
@@ -58,13 +60,16 @@ class Results(Sequence[Row]):
             {"head": {"vars": list(self.variables)}, "results": {"bindings": bindings}}, ensure_ascii=False
         )
 
-    def to_csv(self) -> str:
-        """W3C SPARQL 1.1 Query Results CSV: one header line, values as plain text."""
+    def to_csv(self, *, guard: bool = True) -> str:
+        """W3C SPARQL 1.1 Query Results CSV: one header line, values as plain text. A value that a
+        spreadsheet would run as a formula gets a ``'`` in front (:mod:`cilo.formats.cells`) unless
+        ``guard`` is False."""
+        shown = cells.guard if guard else str
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.variables)
         for row in self.rows:
-            writer.writerow([_csv_text(row.get(v)) for v in self.variables])
+            writer.writerow([shown(_csv_text(row.get(v))) for v in self.variables])
         return out.getvalue()
 
     def to_table(self, width: int = 48) -> str:

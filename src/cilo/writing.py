@@ -7,6 +7,7 @@ replaces the target only once it is complete.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -16,7 +17,7 @@ from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
 from cilo.choices import WRITE_FORMATS, WriteFormat
-from cilo.errors import UsageError
+from cilo.errors import OutputError, UsageError
 from cilo.formats import description, table
 
 #: ``--to`` names -> what they write (the names: :data:`cilo.choices.WRITE_FORMATS`).
@@ -31,17 +32,22 @@ FORMAT_NAMES: dict[WriteFormat, str] = {
 _RDFLIB = {"ttl": "turtle", "nt": "nt", "rdf": "xml"}
 
 
-def dumps(graph: Graph, format: WriteFormat = "ttl", *, header: str = "") -> str:
+def dumps(graph: Graph, format: WriteFormat = "ttl", *, header: str = "", csv_guard: bool = True) -> str:
     """``graph`` as text in ``format`` (a key of :data:`WRITE_FORMATS`).
 
     ``header`` is a comment put at the top of Turtle and YAML. For ``csv``, triples its columns do
     not hold are left out: use :func:`dump` to learn which.
     """
-    return render(graph, format, header=header)[0]
+    return render(graph, format, header=header, csv_guard=csv_guard)[0]
 
 
 def dump(
-    graph: Graph, path: str | Path, format: WriteFormat | None = None, *, header: str = ""
+    graph: Graph,
+    path: str | Path,
+    format: WriteFormat | None = None,
+    *,
+    header: str = "",
+    csv_guard: bool = True,
 ) -> Counter[str]:
     """Write ``graph`` to ``path`` (format from ``format`` or the extension), all or nothing.
 
@@ -49,19 +55,47 @@ def dump(
     """
     target = Path(path)
     fmt = format or cast(WriteFormat, target.suffix.lower().lstrip("."))  # render() checks it
-    text, left_out = render(graph, fmt, header=header)
+    text, left_out = render(graph, fmt, header=header, csv_guard=csv_guard)
     write_atomic(target, text)
     return left_out
 
 
 def write_atomic(path: str | Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` through a temporary file in the same folder, synced and then
-    renamed over the target: a reader sees the old file or the whole new one, never a part."""
+    renamed over the target: a reader sees the old file or the whole new one, never a part.
+
+    ``-`` is standard output. A symbolic link is written through, to its target (which keeps its
+    mode); a target that is not a regular file (``/dev/stdout``, a FIFO) is written directly, as
+    there is nothing to replace. A folder, a missing folder or one cilo may not write in is an
+    :class:`OutputError` in one line.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if str(path) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    if target.is_dir():
+        raise OutputError(f"{path}: is a folder; give the name of a file to write")
+    if target.exists() and not target.is_file():  # /dev/stdout, a FIFO: nothing to replace
+        try:
+            with target.open("wb") as f:
+                f.write(data)
+        except OSError as e:
+            raise OutputError(f"{path}: cannot write: {e.strerror}") from None
+        return
+    if target.is_symlink():
+        target = target.resolve()
+    if not target.parent.is_dir():
+        raise OutputError(f"{path}: no folder {target.parent} to write it in")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write in {target.parent}: {e.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(content.encode("utf-8") if isinstance(content, str) else content)
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         Path(tmp).chmod(_mode_for(target))  # mkstemp makes it private; keep the usual mode
@@ -81,13 +115,15 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def render(graph: Graph, fmt: WriteFormat, *, header: str = "") -> tuple[str, Counter[str]]:
+def render(
+    graph: Graph, fmt: WriteFormat, *, header: str = "", csv_guard: bool = True
+) -> tuple[str, Counter[str]]:
     """The text of ``graph`` in ``fmt``, and the triples it leaves out, counted by predicate."""
     if fmt not in WRITE_FORMATS:
         raise UsageError(f"cannot write {fmt!r}; the formats are: {', '.join(WRITE_FORMATS)}")
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     if fmt == "csv":
-        return table.write(graph)
+        return table.write(graph, guard=csv_guard)
     if fmt in ("yaml", "jsonld"):
         if fmt == "yaml":
             return description.write(graph, syntax="yaml", header=comment), Counter()

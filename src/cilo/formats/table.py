@@ -21,7 +21,7 @@ from rdflib.term import Node
 from cilo.builder import ORG, TIME, Description, parse_date
 from cilo.context import DEFAULT_BASE, compact_iri
 from cilo.errors import DescriptionError, InputError
-from cilo.formats import decode
+from cilo.formats import cells, decode
 from cilo.namespace import CILO
 from cilo.vocabulary import resolve, suggestion
 
@@ -57,7 +57,11 @@ def read(data: bytes, source: str, *, base: str | None = None) -> Graph:
                 line=line,
             )
         _row(
-            description, dict(zip(columns, (c.strip() for c in row), strict=True)), source, line, agent_types
+            description,
+            dict(zip(columns, (cells.unguard(c.strip()) for c in row), strict=True)),
+            source,
+            line,
+            agent_types,
         )
     return description.graph
 
@@ -155,13 +159,14 @@ def _agent_class(kind: str) -> URIRef:
     return _AGENT_TYPES[kind]
 
 
-def write(graph: Graph) -> tuple[str, Counter[str]]:
-    """The assignments of ``graph`` as CSV text, and the triples (counted by predicate) it leaves out."""
+def write(graph: Graph, *, guard: bool = True) -> tuple[str, Counter[str]]:
+    """The assignments of ``graph`` as CSV text, and the triples (counted by predicate) it leaves out.
+    A cell a spreadsheet would run gets a ``'`` in front unless ``guard`` is False (:mod:`cells`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow((*COLUMNS, *OPTIONAL_COLUMNS))
     rows = sorted(_rows(graph))
-    writer.writerows(rows)
+    writer.writerows([[cells.guard(c) for c in row] for row in rows] if guard else rows)
     text = out.getvalue()
     back = read(text.encode(), "(the converted table)")
     left_out = Counter(compact_iri(str(p)) for _, p, _ in graph) - Counter(
