@@ -492,3 +492,35 @@ def test_a_query_file_that_is_no_regular_file_or_too_long_is_refused_before_read
     set_limits(max_query_chars=50)
     with pytest.raises(QueryError, match="the query file is 328 bytes; cilo reads at most 200"):
         cilo.query(long, FINNISH)
+
+
+def test_an_unknown_yaml_tag_is_an_error_naming_tag_and_line() -> None:
+    with pytest.raises(
+        InputError, match=r"python-tag\.yaml, line 3, column 8: unknown YAML tag .*os\.system"
+    ):
+        cilo.load(HOSTILE / "python-tag.yaml")
+
+
+def test_a_huge_integer_keeps_every_digit() -> None:
+    from rdflib import Literal
+
+    counts = list(cilo.load(HOSTILE / "huge-integer.yaml").objects(None, cilo.CILO.municipalityCount))
+    assert [str(c) for c in counts] == ["12345678901234567890123456789012345678"]
+    assert isinstance(counts[0], Literal)
+
+
+@pytest.mark.parametrize("value", ["nan", "-1", "0", "inf"])
+def test_a_bad_endpoint_timeout_is_one_line(value: str) -> None:
+    done = run_cli("query", "table3", "--endpoint", "http://127.0.0.1:9/query", "--timeout", value)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "an endpoint timeout is a number of seconds above 0" in done.stderr
+
+
+def test_a_worker_killed_by_a_signal_is_said_in_words() -> None:
+    import os
+    import signal
+
+    from cilo.timelimit import run_limited
+
+    with pytest.raises(cilo.WorkerError, match=r"ended without an answer \(killed by signal 9\)"):
+        run_limited(lambda: os.kill(os.getpid(), signal.SIGKILL), 10)

@@ -24,6 +24,7 @@ from cilo.errors import (
     TimeLimitError,
     UnsupportedError,
     UsageError,
+    WorkerError,
 )
 from cilo.htmlreport import html_report, write_report
 from cilo.loading import load
@@ -86,6 +87,7 @@ __all__ = [
     "UsageError",
     "ValidationReport",
     "ValidationResult",
+    "WorkerError",
     "__version__",
     "dump",
     "dumps",

@@ -83,5 +83,9 @@ class TimeLimitError(CiloError):
     """Work stopped because it ran past its wall-clock limit (see :func:`cilo.limits`)."""
 
 
+class WorkerError(CiloError):
+    """The child process that ran a query under a time limit died without an answer (a crash, a signal)."""
+
+
 class UnsupportedError(ShapesError):
     """Shapes that use a SHACL feature the fast engine does not translate (it then declines)."""

@@ -10,7 +10,7 @@ from rdflib.term import Node
 
 from cilo import catalogue
 from cilo.catalogue import Query
-from cilo.errors import QueryError, TimeLimitError
+from cilo.errors import QueryError, TimeLimitError, WorkerError
 from cilo.loading import PathLike
 from cilo.results import Results
 from cilo.safety import current
@@ -82,6 +82,8 @@ def _run(
             f"{q.source or q.name}: the query was {e} (the limit for queries you write; "
             "`with cilo.limits(query_seconds=...)` changes it)"
         ) from None
+    except WorkerError as e:
+        raise QueryError(f"{q.source or q.name}: the query failed: {e}") from None
 
 
 def _ad_hoc_term(name: str, value: str) -> Node:

@@ -23,7 +23,7 @@ from rdflib.term import Node
 from cilo import diskstore
 from cilo.catalogue import Query
 from cilo.diskstore import StoredFile
-from cilo.errors import QueryError, StoreError
+from cilo.errors import QueryError, StoreError, UsageError
 from cilo.loading import PathLike, load
 from cilo.ontology import ontology
 from cilo.oxigraph import has_named_graphs
@@ -194,6 +194,12 @@ class Endpoint:
     def __init__(self, url: str, *, timeout: float = 30.0) -> None:
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise QueryError(f"{url!r} is not an http(s) URL of a SPARQL endpoint")
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not 0 < timeout < float("inf")
+        ):
+            raise UsageError(f"an endpoint timeout is a number of seconds above 0, not {timeout!r}")
         self.url = url
         self.timeout = timeout
 

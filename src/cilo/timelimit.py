@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from cilo.errors import TimeLimitError
+from cilo.errors import TimeLimitError, WorkerError
 
 T = TypeVar("T")
 
@@ -37,7 +37,10 @@ def run_limited(function: Callable[[], T], seconds: float) -> T:
         try:
             ok, value = receiver.recv()
         except EOFError:
-            raise TimeLimitError(f"the worker died (exit code {child.exitcode})") from None
+            child.join(5)  # reaped, so its exit code is known
+            code = child.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            raise WorkerError(f"the process that ran it ended without an answer ({how})") from None
     finally:
         if child.is_alive():
             child.kill()

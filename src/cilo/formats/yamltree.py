@@ -20,6 +20,12 @@ _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: The tags a description may hold (implicit ones, and the same written out).
+_KNOWN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map", "merge")
+)
+#: Integers from here on become xsd:double in JSON-LD (10^21); cilo keeps them as text, exact.
+_EXACT_LIMIT = 10**21
 # The YAML 1.2 core schema: no yes/no/on/off booleans, no sexagesimal or octal-by-leading-zero numbers.
 _CORE = {
     _BOOL: (re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
@@ -115,6 +121,14 @@ def _plain(
         raise InputError(source, f"more than {MAX_NODES:,} values (after expanding aliases); refused")
     line, column = node.start_mark.line + 1, node.start_mark.column + 1
     doc.positions[path] = (line, column)
+    if node.tag not in _KNOWN_TAGS:
+        raise InputError(
+            source,
+            f"unknown YAML tag {node.tag!r}: a description holds text, numbers, true/false, lists and "
+            "mappings only (remove the tag, or quote the value)",
+            line=line,
+            column=column,
+        )
     if isinstance(node, yaml.MappingNode):
         loader.flatten_mapping(node)
         result: dict[str, Any] = {}
@@ -136,6 +150,8 @@ def _plain(
     if isinstance(node, yaml.SequenceNode):
         return [_plain(loader, item, (*path, i), doc, source, budget) for i, item in enumerate(node.value)]
     value = loader.construct_object(node, deep=True)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _EXACT_LIMIT:
+        value = str(value)  # JSON-LD would write it as an xsd:double; as text it keeps every digit
     if value is not None and not isinstance(value, str | int | float | bool):
         raise InputError(
             source, f"unsupported YAML value of type {type(value).__name__}", line=line, column=column
