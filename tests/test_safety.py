@@ -524,3 +524,24 @@ def test_a_worker_killed_by_a_signal_is_said_in_words() -> None:
 
     with pytest.raises(cilo.WorkerError, match=r"ended without an answer \(killed by signal 9\)"):
         run_limited(lambda: os.kill(os.getpid(), signal.SIGKILL), 10)
+
+
+def test_control_characters_in_labels_never_reach_a_terminal_or_xml_raw(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    labels = HOSTILE / "control-labels.yaml"
+    for args in (
+        ["network", labels],
+        ["query", "who-holds-role", labels],
+        ["validate", labels],
+    ):
+        done = run_cli(*args)
+        assert done.returncode in (0, 1), done.stderr
+        assert "\x1b" not in done.stdout and "\x01" not in done.stdout and "\x07" not in done.stdout
+        assert "\\x1b" in done.stdout, args
+    for fmt in ("graphml", "gexf"):
+        out = tmp_path / f"net.{fmt}"
+        assert run_cli("network", labels, "--format", fmt, "-o", out).returncode == 0
+        text = out.read_text(encoding="utf-8")
+        ET.fromstring(text)  # well-formed XML
+        assert "Bell\\x01 and \\x1b]0;title\\x07" in text

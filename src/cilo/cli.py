@@ -207,7 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with limits(**chosen):
             return _command(args)
     except CiloError as e:
-        print(f"cilo: error: {e}", file=sys.stderr)
+        from cilo.formats.cells import printable
+
+        print(f"cilo: error: {printable(str(e))}", file=sys.stderr)  # it may quote a file or a server
         return e.exit_code
     except KeyboardInterrupt:  # pragma: no cover
         return 130

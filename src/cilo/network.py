@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from cilo.choices import NETWORK_FORMATS, NetworkFormat
 from cilo.errors import UsageError
+from cilo.formats.cells import printable
 from cilo.loading import PathLike, load
 from cilo.namespace import CILO
 from cilo.querying import query
@@ -162,7 +163,7 @@ class Network:
             f"Brokers without a bridging role: {', '.join(c.bridges_without_role) or 'none'}",
             f"Bridging role without brokering: {', '.join(c.role_without_bridging) or 'none'}",
         ]
-        return "\n".join(lines) + "\n"
+        return printable("\n".join(lines) + "\n")
 
     def to_bytes(self, fmt: NetworkFormat) -> bytes:
         """The network in ``fmt``: ``table``, ``json``, ``graphml`` or ``gexf`` (the assignment graph,
@@ -340,9 +341,11 @@ def _local(node: Node | None) -> str:
 
 
 def _flat(value: Any) -> Any:
+    """An attribute as graphml and gexf can hold it: lists as space-separated text, no control
+    characters (XML 1.0 allows none but tab, newline and carriage return)."""
     if isinstance(value, list | tuple | set):
-        return " ".join(str(v) for v in value)
-    return value
+        value = " ".join(str(v) for v in value)
+    return printable(value) if isinstance(value, str) else value
 
 
 def write(net: Network, path: str | Path, fmt: NetworkFormat | None = None) -> None:

@@ -12,6 +12,7 @@ from rdflib.term import Node
 
 from cilo.choices import REPORT_FORMATS, ReportFormat
 from cilo.errors import UsageError
+from cilo.formats.cells import printable
 from cilo.vocabulary import functions, local_name
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -151,7 +152,7 @@ class ValidationReport:
             f"{len(failing)} do{'es' if len(failing) == 1 else ''} not; "
             f"{_counts(self.results) if self.results else 'no issues found'}."
         )
-        return "\n".join(lines) + "\n"
+        return printable("\n".join(lines) + "\n")  # labels and messages hold no terminal escapes
 
 
 def _entry_lines(entries: list[tuple[str, ValidationResult]]) -> list[str]:

@@ -145,7 +145,7 @@ def _short(term: Node | None, width: int) -> str:
     if term is None:
         return ""
     text = compact_iri(str(term)) if isinstance(term, URIRef) else _csv_text(term)
-    text = " ".join(text.split())
+    text = cells.printable(" ".join(text.split()))
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
