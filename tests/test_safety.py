@@ -545,3 +545,40 @@ def test_control_characters_in_labels_never_reach_a_terminal_or_xml_raw(tmp_path
         text = out.read_text(encoding="utf-8")
         ET.fromstring(text)  # well-formed XML
         assert "Bell\\x01 and \\x1b]0;title\\x07" in text
+
+
+def test_a_literal_past_oxigraphs_16_mib_buffer_is_read_on_every_path(tmp_path: Path) -> None:
+    """Oxigraph's parsers stop at 16 MiB for one token; cilo's reader takes such a file over."""
+    big = tmp_path / "big-literal.ttl"
+    text = FINNISH_TTL.read_text(encoding="utf-8")
+    note = "x" * (17 * 1024 * 1024)
+    comment = "<http://www.w3.org/2000/01/rdf-schema#comment>"
+    big.write_text(
+        text + f'\n<https://example.org/finnish-ci/soite> {comment} "{note}" .\n', encoding="utf-8"
+    )
+    report = cilo.validate(big)
+    assert report.missing_functions() == cilo.validate(FINNISH_TTL).missing_functions()
+    done = run_cli("store", "load", tmp_path / "db", big)
+    assert done.returncode == 0, done.stderr
+    rows = cilo.sparql(
+        "SELECT (STRLEN(?c) AS ?n) WHERE { ?i <http://www.w3.org/2000/01/rdf-schema#comment> ?c "
+        "FILTER (STRLEN(?c) > 1000000) }",
+        cilo.OxigraphStore(tmp_path / "db", read_only=True),
+    )
+    assert [int(r["n"]) for r in rows] == [len(note)]  # type: ignore[arg-type]
+    assert cilo.reason(big).consistent
+
+
+def test_the_triple_limit_holds_on_oxigraphs_reading_paths_too(
+    set_limits: Callable[..., object], tmp_path: Path
+) -> None:
+    set_limits(max_triples=10)
+    with pytest.raises(InputError, match=r"triples; cilo reads at most 10 per file"):
+        cilo.validate(FINNISH_TTL)
+    with pytest.raises(InputError, match=r"triples; cilo reads at most 10 per file"):
+        cilo.shacl.validate(FINNISH_TTL, HOSTILE.parent / "shacl" / "user-shapes.ttl")
+    store = cilo.OxigraphStore(tmp_path / "db")
+    with pytest.raises(InputError, match=r"triples; cilo reads at most 10 per file"):
+        store.load([FINNISH_TTL])
+    assert store.files() == []
+    store.close()

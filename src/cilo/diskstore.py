@@ -39,7 +39,7 @@ import pyoxigraph
 from cilo.errors import InputError, StoreError
 from cilo.loading import PathLike, format_for, load
 from cilo.ontology import ONTOLOGY_IRI
-from cilo.oxigraph import ontology_ntriples, rdf_bytes, rejected
+from cilo.oxigraph import ontology_ntriples, rdf_bytes, rejected, to_oxigraph
 from cilo.safety import check_triples
 
 _ACTIVE = "active"
@@ -235,6 +235,13 @@ def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, tak
                 store.bulk_load(data, format=fmt, base_iri=graph.value, to_graph=graph)
         except (SyntaxError, ValueError) as e:
             raise rejected(path, e, base) from None
+        except MemoryError:  # a literal past Oxigraph's 16 MiB parser buffer: cilo's reader takes it
+            store.remove_graph(graph)  # what the bulk loader wrote before it gave up
+            parsed = load(path, base=base)
+            store.bulk_extend(
+                pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in parsed
+            )
+            own = ()
     count = sum(_count(store, g) for g in (graph.value, *own))
     check_triples(path, count)
     return StoredFile(

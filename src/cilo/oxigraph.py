@@ -33,24 +33,13 @@ def ontology_ntriples() -> bytes:
     return ontology().serialize(format="nt", encoding="utf-8")
 
 
-def load_into(store: Any, paths: list[PathLike], *, base: str | None = None) -> None:
-    """Parse ``paths`` into a pyoxigraph store: Turtle, N-Triples, N-Quads and TriG by Oxigraph, the rest
-    by cilo's readers. A file Oxigraph rejects is an :class:`InputError` naming file and line."""
-    for path in paths:
-        native = rdf_bytes(path)
-        if native is None:
-            graph = load(path, base=base)
-            store.load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-            continue
-        data, fmt = native
-        try:
-            store.load(data, format=fmt, base_iri=Path(path).resolve().as_uri())
-        except (SyntaxError, ValueError) as e:
-            raise rejected(path, e, base) from None
+#: The longest token (a literal, a line) Oxigraph's parsers read; past it, cilo's readers (rdflib) do.
+OXIGRAPH_BUFFER = 16 * 1024 * 1024
 
 
 def native_parse(path: PathLike, *, base: str | None = None) -> list[Any] | None:
-    """The quads of ``path`` from Oxigraph's parser, or None when Oxigraph does not read its format."""
+    """The quads of ``path`` from Oxigraph's parser, or None when Oxigraph does not read it: another
+    format, or a literal longer than :data:`OXIGRAPH_BUFFER` (then cilo's own reader does)."""
     native = rdf_bytes(path)
     if native is None:
         return None
@@ -59,6 +48,8 @@ def native_parse(path: PathLike, *, base: str | None = None) -> list[Any] | None
         quads = list(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
     except (SyntaxError, ValueError) as e:
         raise rejected(path, e, base) from None
+    except MemoryError:  # a line or literal past Oxigraph's 16 MiB buffer: cilo's reader takes it
+        return None
     check_triples(path, len(quads))
     return quads
 
@@ -152,7 +143,6 @@ def from_oxigraph(term: Any) -> Node | None:
 __all__ = [
     "from_oxigraph",
     "has_named_graphs",
-    "load_into",
     "native_parse",
     "ontology_ntriples",
     "rdf_bytes",

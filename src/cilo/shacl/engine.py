@@ -55,7 +55,9 @@ class Data:
             self._store = self._read()
         return self._store
 
-    def _read(self) -> pyoxigraph.Store:
+    def _read(self, by_rdflib: frozenset[str] = frozenset()) -> pyoxigraph.Store:
+        """The store; files in ``by_rdflib`` (a literal past Oxigraph's 16 MiB buffer) read by cilo's
+        readers. A file Oxigraph gives up on half-way starts the store again, read that way."""
         faithful = self.faithful
         store = pyoxigraph.Store()
         for chunk in self.extra_ntriples:
@@ -63,7 +65,7 @@ class Data:
         for graph in self.graphs:
             store.extend(faithful.quads(_quads(graph)))
         for path in self.files:
-            native = rdf_bytes(path)
+            native = None if str(path) in by_rdflib else rdf_bytes(path)
             if native is None:
                 graph = Graph()
                 parse_into(graph, path, base=self.base)
@@ -76,6 +78,8 @@ class Data:
                 store.extend(faithful.quads(counted, default_graph=quad_format))
             except (SyntaxError, ValueError) as e:
                 raise rejected(path, e, self.base) from None
+            except MemoryError:  # Oxigraph's parser buffer (16 MiB): again, this file by rdflib
+                return self._read(by_rdflib | {str(path)})
             check_triples(path, counted.count)
         return store
 
