@@ -3,6 +3,7 @@ started on 127.0.0.1 by these tests; plus the endpoint's failures (down, error, 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -169,7 +170,7 @@ def test_a_silent_endpoint_times_out_instead_of_hanging() -> None:
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.getsockname()[1]}/query"
-        with pytest.raises(QueryError, match=r"cannot reach the endpoint .*timed out"):
+        with pytest.raises(QueryError, match=r"gave no complete answer within 1 s"):
             cilo.query("table3", Endpoint(url, timeout=1))
     finally:
         for s in accepted:
@@ -366,3 +367,103 @@ def test_an_open_reader_sees_each_new_load(tmp_path: Path) -> None:
         now = _labels(reader)
         assert now > seen
         seen = now
+
+
+# --- an endpoint that misbehaves: every answer one line, within the deadline ---------------------
+
+_RESULTS = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
+
+
+def _respond(payload: bytes, drip: float = 0.0) -> Iterator[str]:
+    """A loopback server that answers every connection with ``payload`` (a byte every ``drip`` s)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                with contextlib.suppress(OSError):
+                    conn.recv(65536)
+                    if drip:
+                        for byte in payload:
+                            if stop.is_set():
+                                break
+                            conn.sendall(bytes([byte]))
+                            time.sleep(drip)
+                    else:
+                        conn.sendall(payload)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql"
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+def _http(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
+    head = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", *headers, "Connection: close"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+MISBEHAVIOURS = {
+    "not-http": (b"SSH-2.0-OpenSSH_9.0\r\n", r"did not answer in HTTP"),
+    "broken-chunk": (
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n",
+        r"did not answer in HTTP",
+    ),
+    "too-many-headers": (
+        b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(120)) + b"\r\n" + _RESULTS,
+        r"did not answer in HTTP",
+    ),
+    "deep-json": (
+        _http(b"[" * 100_000 + b"]" * 100_000),
+        r"did not answer SPARQL results JSON \(nested too deeply\)",
+    ),
+    "binding-as-text": (
+        _http(b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": "just text"}]}}'),
+        r"did not answer SPARQL results JSON",
+    ),
+    "redirect-elsewhere": (
+        _http(b"", "Location: http://127.0.0.2:1/sparql", status="302 Found"),
+        r"another server",
+    ),
+    "redirect-ftp": (_http(b"", "Location: ftp://127.0.0.1/x", status="302 Found"), r"another server"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MISBEHAVIOURS))
+def test_a_misbehaving_endpoint_is_one_clear_error(case: str) -> None:
+    payload, needle = MISBEHAVIOURS[case]
+    for url in _respond(payload):
+        with pytest.raises(QueryError, match=needle):
+            cilo.query("table3", Endpoint(url, timeout=10))
+        done = run_cli("query", "table3", "--endpoint", url, "--timeout", "10")
+        assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_a_dripping_endpoint_is_cut_off_at_the_deadline() -> None:
+    for url in _respond(_http(_RESULTS), drip=0.3):
+        start = time.monotonic()
+        with pytest.raises(QueryError, match=r"no complete answer within 2 s"):
+            cilo.query("table3", Endpoint(url, timeout=2))
+        assert time.monotonic() - start < 6
+
+
+def test_an_answer_over_the_size_limit_is_refused_while_it_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cilo import stores
+
+    monkeypatch.setattr(stores, "MAX_RESPONSE_BYTES", 1000)
+    for url in _respond(_http(b" " * 5000 + _RESULTS)):
+        with pytest.raises(QueryError, match=r"answered more than 1,000 bytes; refused"):
+            cilo.query("table3", Endpoint(url, timeout=10))

@@ -8,9 +8,7 @@ from validated terms, at the start of the query's outermost group.
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +28,7 @@ from cilo.oxigraph import has_named_graphs
 from cilo.oxigraph import rows as oxigraph_rows
 from cilo.results import Results, plain_literal, term_from_json
 from cilo.safety import no_graph_loading
+from cilo.sparqlclient import post
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query as PreparedQuery
@@ -206,29 +205,11 @@ class Endpoint:
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
         prepared(query.text, query.source or query.name)
         body = urllib.parse.urlencode({"query": with_values(query.text, bindings)}).encode()
-        request = urllib.request.Request(
-            self.url,
-            data=body,
-            headers={
-                "Accept": "application/sparql-results+json",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                raw = response.read(MAX_RESPONSE_BYTES + 1)
-        except urllib.error.HTTPError as e:
-            detail = e.read(2000).decode("utf-8", "replace").strip().splitlines()
-            raise QueryError(
-                f"the endpoint {self.url} answered {e.code} {e.reason}" + (f": {detail[0]}" if detail else "")
-            ) from None
-        except (urllib.error.URLError, OSError) as e:
-            reason = getattr(e, "reason", e)
-            raise QueryError(f"cannot reach the endpoint {self.url}: {reason}") from None
-        if len(raw) > MAX_RESPONSE_BYTES:
-            raise QueryError(
-                f"the endpoint {self.url} answered more than {MAX_RESPONSE_BYTES:,} bytes; refused"
-            )
+        headers = {
+            "Accept": "application/sparql-results+json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        raw = post(self.url, body, headers, timeout=self.timeout, max_bytes=MAX_RESPONSE_BYTES)
         try:
             doc = json.loads(raw)
             variables = tuple(doc["head"]["vars"])
@@ -236,8 +217,13 @@ class Endpoint:
                 {v: (term_from_json(b[v]) if v in b else None) for v in variables}
                 for b in doc["results"]["bindings"]
             )
-        except (ValueError, KeyError, TypeError) as e:
-            raise QueryError(f"the endpoint {self.url} did not answer SPARQL results JSON ({e})") from None
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+            why = (
+                "nested too deeply"
+                if isinstance(e, RecursionError)
+                else f"{type(e).__name__}: {str(e)[:120]}"
+            )
+            raise QueryError(f"the endpoint {self.url} did not answer SPARQL results JSON ({why})") from None
         return Results(variables, rows)
 
 
