@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import socket
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 import cilo
 from cilo.errors import InputError, QueryError
 from cilo.safety import check_query, current
+from tests import loopback
 from tests.conftest import EXAMPLES, FIXTURES, run_cli
 
 HOSTILE = FIXTURES / "hostile"
@@ -379,37 +382,14 @@ DISGUISED = [
 def listener() -> Iterator[tuple[int, list[bytes]]]:
     """A TCP listener on loopback that records whatever connects (Oxigraph's own HTTP client is
     invisible to Python's audit hooks: a connection here is the proof that something got out)."""
-    import socket
-    import threading
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
     received: list[bytes] = []
-    stop = threading.Event()
 
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                try:
-                    received.append(conn.recv(4096) or b"(connected)")
-                except OSError:
-                    received.append(b"(connected)")
+    def record(conn: socket.socket, stop: threading.Event) -> None:
+        received.append(b"(connected)")
+        received.append(conn.recv(4096))
 
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1], received
-    finally:
-        stop.set()
-        thread.join()
-        server.close()
+    with loopback.serve(record) as port:
+        yield port, received
 
 
 @pytest.mark.parametrize("name", DISGUISED)

@@ -3,7 +3,6 @@ started on 127.0.0.1 by these tests; plus the endpoint's failures (down, error, 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ from rdflib import RDF
 import cilo
 from cilo import Endpoint, MemoryStore, OxigraphStore, QueryError
 from cilo.stores import with_values
+from tests import loopback
 from tests.conftest import EXAMPLES, FIXTURES, INPUT, cilo_exe, run_cli
 
 FILES = [
@@ -376,39 +376,20 @@ _RESULTS = b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
 
 def _respond(payload: bytes, drip: float = 0.0) -> Iterator[str]:
     """A loopback server that answers every connection with ``payload`` (a byte every ``drip`` s)."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    stop = threading.Event()
 
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            with conn:
-                conn.settimeout(2)
-                with contextlib.suppress(OSError):
-                    conn.recv(65536)
-                    if drip:
-                        for byte in payload:
-                            if stop.is_set():
-                                break
-                            conn.sendall(bytes([byte]))
-                            time.sleep(drip)
-                    else:
-                        conn.sendall(payload)
+    def answer(conn: socket.socket, stop: threading.Event) -> None:
+        conn.recv(65536)
+        if not drip:
+            conn.sendall(payload)
+            return
+        for byte in payload:
+            if stop.is_set():
+                break
+            conn.sendall(bytes([byte]))
+            time.sleep(drip)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql"
-    finally:
-        stop.set()
-        thread.join()
-        server.close()
+    with loopback.serve(answer) as port:
+        yield f"http://127.0.0.1:{port}/sparql"
 
 
 def _http(body: bytes, *headers: str, status: str = "200 OK") -> bytes:
