@@ -22,17 +22,16 @@ the union of all graphs (serve a store with ``oxigraph serve --location DIR/acti
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import pyoxigraph
 
@@ -92,15 +91,6 @@ class Folder:
             return []
         doc = json.loads((active / _MANIFEST).read_text(encoding="utf-8"))
         return [StoredFile(**{**f, "own_graphs": tuple(f.get("own_graphs", ()))}) for f in doc["files"]]
-
-    @contextlib.contextmanager
-    def writer_lock(self) -> Iterator[IO[bytes]]:
-        """Hold the writer's lock for the duration; a clear error when another process holds it."""
-        handle = lock(self.path)
-        try:
-            yield handle
-        finally:
-            handle.close()
 
 
 def lock(folder: Path) -> IO[bytes]:
@@ -314,8 +304,3 @@ def paths_of(paths: Iterable[PathLike]) -> list[PathLike]:
         if not Path(path).is_file():
             raise InputError(path, "no such file" if not Path(path).exists() else "not a file")
     return found
-
-
-def summary(files: list[StoredFile]) -> dict[str, Any]:
-    """Totals of a manifest, for the CLI."""
-    return {"files": len(files), "triples": sum(f.triples for f in files)}
