@@ -562,3 +562,9 @@ def test_the_triple_limit_holds_on_oxigraphs_reading_paths_too(
         store.load([FINNISH_TTL])
     assert store.files() == []
     store.close()
+
+
+def test_a_nul_in_yaml_is_one_line_with_its_line_and_column() -> None:
+    done = run_cli("validate", HOSTILE / "nul.yaml")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "nul.yaml, line 3, column 10: the character U+0000 is not allowed in YAML" in done.stderr

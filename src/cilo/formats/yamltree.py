@@ -90,7 +90,10 @@ class Document:
 
 def documents(text: str, source: str) -> list[Document]:
     """Every document of the YAML stream ``text``; an :class:`InputError` naming line and column."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as e:
+        raise _unreadable(e, text, source) from None
     found: list[Document] = []
     budget = [MAX_NODES]
     try:
@@ -101,6 +104,8 @@ def documents(text: str, source: str) -> list[Document]:
             doc = Document(None)
             doc.value = _plain(loader, node, (), doc, source, budget)
             found.append(doc)
+    except yaml.reader.ReaderError as e:
+        raise _unreadable(e, text, source) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = " ".join(p for p in (e.context, e.problem) if p)
@@ -111,6 +116,19 @@ def documents(text: str, source: str) -> list[Document]:
     finally:
         loader.dispose()
     return found
+
+
+def _unreadable(error: yaml.reader.ReaderError, text: str, source: str) -> InputError:
+    """A character YAML does not allow (a NUL, a control character), with its line and column."""
+    before = text[: error.position]
+    line, column = before.count("\n") + 1, error.position - (before.rfind("\n") + 1) + 1
+    character = error.character if isinstance(error.character, str) else chr(error.character)
+    return InputError(
+        source,
+        f"the character U+{ord(character):04X} is not allowed in YAML (write it escaped in a quoted string)",
+        line=line,
+        column=column,
+    )
 
 
 def _plain(
