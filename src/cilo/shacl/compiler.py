@@ -142,10 +142,11 @@ class _Names:
 
 def value_of(v: str) -> str:
     """The SPARQL value of ``v``, a stand-in literal read back as the literal it stands for."""
+    inner = f"STR(DATATYPE({v}))"
     return (
-        f"IF(isLiteral({v}) && STRSTARTS(STR(DATATYPE({v})), {STAND_IN!r}), "
-        f"STRDT(STR({v}), IRI(STRAFTER(STR(DATATYPE({v})), {STAND_IN!r}))), {v})"
-    ).replace("'", '"')
+        f'IF(isLiteral({v}) && STRSTARTS({inner}, "{STAND_IN}"), '
+        f'STRDT(STR({v}), IRI(STRAFTER({inner}, "{STAND_IN}"))), {v})'
+    )
 
 
 def datatype_of(v: str) -> str:

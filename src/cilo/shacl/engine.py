@@ -20,7 +20,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cilo.choices import Engine
+from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, ShapesError, UnsupportedError, UsageError
 from cilo.loading import PathLike, format_for, literals_as_written, parse_into
 from cilo.oxigraph import from_oxigraph, rdf_bytes, rejected, to_oxigraph
@@ -138,8 +138,8 @@ class Outcome:
 
 def run(data: Data, shapes: Graph, engine: Engine = "auto") -> Outcome:
     """Validate ``data`` against ``shapes`` (see the module docstring)."""
-    if engine not in ("auto", "fast", "pyshacl"):
-        raise UsageError(f"unknown engine {engine!r}; the engines are: auto, fast, pyshacl")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     faithful = data.faithful
     compiler = Compiler(shapes, faithful)
     compiled: dict[Node, list[Plan]] = {}
@@ -175,41 +175,6 @@ def _may_read(plan: Plan, predicates: set[str]) -> bool:
     """Whether a SPARQL constraint's query may read a literal stored as a stand-in: it names a predicate
     that has one, or has a variable predicate."""
     return plan.reads is None or bool(plan.reads & predicates)
-
-
-def predicates_read(algebra: object) -> set[str] | None:
-    """Every constant predicate of the query's triple patterns and paths; None when one is a variable."""
-    from rdflib.paths import NegatedPath
-    from rdflib.paths import Path as RdflibPath
-    from rdflib.term import Variable
-
-    found: set[str] = set()
-
-    def walk(node: object) -> bool:
-        if isinstance(node, dict):
-            if getattr(node, "name", None) == "BGP":
-                for _, p, _ in node["triples"]:
-                    if isinstance(p, Variable | NegatedPath):  # any predicate
-                        return False
-                    found.update(_path_predicates(p) if isinstance(p, RdflibPath) else {str(p)})
-            return all(walk(v) for v in node.values())
-        if isinstance(node, list | tuple):
-            return all(walk(v) for v in node)
-        return True
-
-    return found if walk(algebra) else None
-
-
-def _path_predicates(path: object) -> set[str]:
-    found: set[str] = set()
-    for attr in ("args", "path", "arg"):
-        value = getattr(path, attr, None)
-        for item in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(item, URIRef):
-                found.add(str(item))
-            elif item is not None:
-                found |= _path_predicates(item)
-    return found
 
 
 def _run_plans(store: pyoxigraph.Store, plans: list[Plan]) -> list[ValidationResult]:

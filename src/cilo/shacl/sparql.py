@@ -19,6 +19,8 @@ from typing import Any
 
 from rdflib import OWL, Graph, Literal, URIRef, Variable
 from rdflib.namespace import SH
+from rdflib.paths import NegatedPath
+from rdflib.paths import Path as RdflibPath
 from rdflib.term import Node
 
 from cilo.errors import ShapesError, UnsupportedError
@@ -80,8 +82,6 @@ def compile_constraint(
         raise UnsupportedError(f"$shapesGraph in a SPARQL constraint of {shape}")
     text = re.sub(r"\$this\b", "?this", text)
     check(text, shape)
-    from cilo.shacl.engine import predicates_read
-
     reads = predicates_read(algebra(text))
     at = first_group(text) + 1
     query = text[:at] + f" {focus} " + text[at:]
@@ -245,4 +245,35 @@ def _exists_patterns(expr: Any) -> list[Any]:
     elif isinstance(expr, list | tuple):
         for v in expr:
             found += _exists_patterns(v)
+    return found
+
+
+def predicates_read(algebra: object) -> set[str] | None:
+    """Every constant predicate of the query's triple patterns and paths; None when one is a variable."""
+    found: set[str] = set()
+
+    def walk(node: object) -> bool:
+        if isinstance(node, dict):
+            if getattr(node, "name", None) == "BGP":
+                for _, p, _ in node["triples"]:
+                    if isinstance(p, Variable | NegatedPath):  # any predicate
+                        return False
+                    found.update(_path_predicates(p) if isinstance(p, RdflibPath) else {str(p)})
+            return all(walk(v) for v in node.values())
+        if isinstance(node, list | tuple):
+            return all(walk(v) for v in node)
+        return True
+
+    return found if walk(algebra) else None
+
+
+def _path_predicates(path: object) -> set[str]:
+    found: set[str] = set()
+    for attr in ("args", "path", "arg"):
+        value = getattr(path, attr, None)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, URIRef):
+                found.add(str(item))
+            elif item is not None:
+                found |= _path_predicates(item)
     return found
