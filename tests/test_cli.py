@@ -80,7 +80,7 @@ def test_validate_examples_finds_the_missing_sponsors() -> None:
         (["query", "roles-on-date", EXAMPLES / "english-ics.yaml"], "needs the parameter(s) date"),
         (["query", FIXTURES / "queries/malformed.rq", EXAMPLES / "english-ics.yaml"], "malformed.rq, line 4"),
         (["query", "table3", "--endpoint", "http://127.0.0.1:9/sparql"], "cannot reach the endpoint"),
-        (["query", "table3"], "give the files to query"),
+        (["query", "table3"], "give the files, or --store DIR, or --endpoint URL"),
         (["validate", ACCEPTANCE / "complete.ttl", "--shapes", INPUT / "broken.ttl"], "broken.ttl, line 3"),
     ],
 )

@@ -442,9 +442,9 @@ def test_a_dripping_endpoint_is_cut_off_at_the_deadline() -> None:
 
 
 def test_an_answer_over_the_size_limit_is_refused_while_it_streams(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cilo import stores
+    from cilo import sparqlclient
 
-    monkeypatch.setattr(stores, "MAX_RESPONSE_BYTES", 1000)
+    monkeypatch.setattr(sparqlclient, "MAX_RESPONSE_BYTES", 1000)
     for url in _respond(_http(b" " * 5000 + _RESULTS)):
         with pytest.raises(QueryError, match=r"answered more than 1,000 bytes; refused"):
             cilo.query("table3", Endpoint(url, timeout=10))

@@ -14,6 +14,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cilo.choices import (
     ENGINES,
@@ -23,10 +24,13 @@ from cilo.choices import (
     RESULTS_FORMATS,
     WRITE_FORMATS,
 )
-from cilo.errors import CiloError
+from cilo.errors import CiloError, UsageError
 from cilo.loading import FORMATS, load
 from cilo.resources import DEFAULT_PROFILE, profiles
 from cilo.safety import current, limits
+
+if TYPE_CHECKING:
+    from cilo.stores import Endpoint, OxigraphStore
 
 _EXTENSIONS = " ".join(FORMATS)
 
@@ -46,7 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     v = sub.add_parser("validate", help="validate initiative descriptions against the SHACL shapes")
-    _files_argument(v)
+    v.add_argument("files", nargs="*", metavar="FILE", help=f"descriptions ({_EXTENSIONS}), merged")
+    _where_options(v, "validate")
     _base_option(v)
     _profile_options(v)
     v.add_argument("--format", choices=REPORT_FORMATS, default="text", help="report format (default text)")
@@ -118,12 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         "--bind", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter (repeatable)"
     )
     q.add_argument("--format", choices=RESULTS_FORMATS, default="table", help="default table")
-    where = q.add_mutually_exclusive_group()
-    where.add_argument(
-        "--store", metavar="DIR", help="query the embedded store in DIR (see `cilo store load`)"
-    )
-    where.add_argument("--endpoint", metavar="URL", help="query a remote SPARQL 1.1 endpoint")
-    q.add_argument("--timeout", type=float, default=30.0, help="endpoint timeout in seconds (default 30)")
+    _where_options(q, "query")
     _time_limit_option(q, "a query file you wrote", "query_seconds")
     _raw_csv_option(q)
     q.add_argument(
@@ -151,6 +151,37 @@ def _parser() -> argparse.ArgumentParser:
     rm.add_argument("directory", metavar="DIR")
     rm.add_argument("files", nargs="+", metavar="FILE", help="as loaded (the same path) or as listed")
     return parser
+
+
+def _where_options(parser: argparse.ArgumentParser, verb: str) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--store", metavar="DIR", help=f"{verb} the embedded store in DIR (see `cilo store load`)"
+    )
+    where.add_argument(
+        "--endpoint", metavar="URL", help=f"{verb} at a SPARQL 1.1 endpoint (it must hold the ontology)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, help="endpoint timeout in seconds (default 30)"
+    )
+
+
+def _where(args: argparse.Namespace) -> OxigraphStore | Endpoint | None:
+    """The store or endpoint of --store / --endpoint, else None; files beside either are an error."""
+    from cilo.stores import Endpoint, OxigraphStore
+
+    if args.store or args.endpoint:
+        if args.files:
+            flag = "--store" if args.store else "--endpoint"
+            raise UsageError(f"give files or {flag}, not both (add files to a store with `cilo store load`)")
+        return (
+            OxigraphStore(args.store, read_only=True)
+            if args.store
+            else Endpoint(args.endpoint, timeout=args.timeout)
+        )
+    if not args.files:
+        raise UsageError("give the files, or --store DIR, or --endpoint URL")
+    return None
 
 
 def _files_argument(parser: argparse.ArgumentParser) -> None:
@@ -239,10 +270,13 @@ def _command(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from cilo.validation import validate
 
-    data = args.files
+    where = _where(args)
+    data = args.files if where is None else where
     if args.reason:
         from cilo.reasoning import reason
 
+        if not args.files:
+            raise UsageError("--reason needs the files (the closure is computed in memory)")
         data = reason(args.files, base=args.base).graph
     report = validate(data, profile=args.profile, shapes=args.shapes, base=args.base, engine=args.engine)
     sys.stdout.write(report.render(args.format))
@@ -275,7 +309,6 @@ def _query(args: argparse.Namespace) -> int:
     from cilo.catalogue import queries
     from cilo.errors import QueryError
     from cilo.querying import query
-    from cilo.stores import Endpoint, OxigraphStore
 
     if args.list:
         for q in queries():
@@ -292,19 +325,9 @@ def _query(args: argparse.Namespace) -> int:
         if not sep or not key:
             raise QueryError(f"--bind {item!r}: write NAME=VALUE, such as role=Evaluator")
         params[key.strip()] = value.strip()
-    if args.store:
-        if args.files:
-            raise QueryError("give files or --store, not both (add files with `cilo store load`)")
-        data: object = OxigraphStore(args.store, read_only=True)
-    elif args.endpoint:
-        if args.files:
-            raise QueryError("give files or --endpoint, not both")
-        data = Endpoint(args.endpoint, timeout=args.timeout)
-    elif not args.files:
-        raise QueryError("give the files to query, or --store DIR, or --endpoint URL")
-    else:
-        data = load(args.files, base=args.base)
-    results = query(args.name, data, allow_network=args.allow_network, **params)  # type: ignore[arg-type]
+    where = _where(args)
+    data = load(args.files, base=args.base) if where is None else where
+    results = query(args.name, data, allow_network=args.allow_network, **params)
     sys.stdout.write(results.render(args.format, guard=not args.raw_csv))
     return 0
 

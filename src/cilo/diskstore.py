@@ -27,19 +27,21 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph
+from rdflib import Graph
 
 from cilo.errors import InputError, StoreError
 from cilo.loading import PathLike, format_for, load
 from cilo.ontology import ONTOLOGY_IRI
 from cilo.oxigraph import ontology_ntriples, rdf_bytes, rejected, to_oxigraph
 from cilo.safety import check_triples
+from cilo.shacl.literals import Faithful
 
 _ACTIVE = "active"
 _LOCK = ".lock"
@@ -64,6 +66,9 @@ class StoredFile:
     loaded: str
     #: Named graphs the file itself declared (N-Quads, TriG), also removed with it.
     own_graphs: tuple[str, ...] = ()
+    #: Predicates whose literals Oxigraph stored in another form than the file wrote them
+    #: (``"007"^^xsd:integer`` is stored as ``"7"``), each with one literal as written (N-Triples).
+    rewritten: tuple[tuple[str, str], ...] = ()
 
 
 class Folder:
@@ -90,7 +95,16 @@ class Folder:
         if active is None:
             return []
         doc = json.loads((active / _MANIFEST).read_text(encoding="utf-8"))
-        return [StoredFile(**{**f, "own_graphs": tuple(f.get("own_graphs", ()))}) for f in doc["files"]]
+        return [
+            StoredFile(
+                **{
+                    **f,
+                    "own_graphs": tuple(f.get("own_graphs", ())),
+                    "rewritten": tuple((p, e) for p, e in f.get("rewritten", ())),
+                }
+            )
+            for f in doc["files"]
+        ]
 
 
 def lock(folder: Path) -> IO[bytes]:
@@ -198,39 +212,45 @@ def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, tak
     graph = pyoxigraph.NamedNode(p.resolve().as_uri())
     own: tuple[str, ...] = ()
     native = rdf_bytes(path)
+    observer = Faithful()
     if native is None:  # YAML, JSON, CSV, RDF/XML: cilo's readers
-        data = load(path, base=base).serialize(format="nt", encoding="utf-8")
+        parsed = load(path, base=base)
         digest = hashlib.sha256(p.read_bytes()).hexdigest()
-        store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+        store.bulk_extend(observer.observe(_in_graph(parsed, graph)))
     else:
         data, fmt = native
         digest = hashlib.sha256(data).hexdigest()
         try:
+            quads = observer.observe(pyoxigraph.parse(data, format=fmt, base_iri=graph.value))
             if format_for(path) in _QUAD_FORMATS:
-                quads = list(pyoxigraph.parse(data, format=fmt, base_iri=graph.value))
+                quads_list = list(quads)
                 default = pyoxigraph.DefaultGraph()
-                own = tuple(sorted({q.graph_name.value for q in quads if q.graph_name != default}))
+                own = tuple(
+                    sorted(
+                        {
+                            q.graph_name.value
+                            for q in quads_list
+                            if not isinstance(q.graph_name, type(default))
+                        }
+                    )
+                )
                 clash = set(own) & taken
                 if clash:
                     raise InputError(
                         path, f"the graph <{min(clash)}> is in the store already, from another file"
                     )
                 store.bulk_extend(
-                    pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
-                    if q.graph_name == pyoxigraph.DefaultGraph()
-                    else q
-                    for q in quads
+                    pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) if q.graph_name == default else q
+                    for q in quads_list
                 )
             else:
-                store.bulk_load(data, format=fmt, base_iri=graph.value, to_graph=graph)
+                store.bulk_extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
         except (SyntaxError, ValueError) as e:
             raise rejected(path, e, base) from None
         except MemoryError:  # a literal past Oxigraph's 16 MiB parser buffer: cilo's reader takes it
             store.remove_graph(graph)  # what the bulk loader wrote before it gave up
-            parsed = load(path, base=base)
-            store.bulk_extend(
-                pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph) for s, p, o in parsed
-            )
+            observer = Faithful()
+            store.bulk_extend(observer.observe(_in_graph(load(path, base=base), graph)))
             own = ()
     count = sum(_count(store, g) for g in (graph.value, *own))
     check_triples(path, count)
@@ -241,7 +261,13 @@ def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, tak
         sha256=digest,
         loaded=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         own_graphs=own,
+        rewritten=tuple(sorted((p, str(e)) for p, e in observer.examples.items())),
     )
+
+
+def _in_graph(parsed: Graph, graph: pyoxigraph.NamedNode) -> Iterator[pyoxigraph.Quad]:
+    for s, p, o in parsed:
+        yield pyoxigraph.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), graph)
 
 
 def _count(store: pyoxigraph.Store, graph: str) -> int:

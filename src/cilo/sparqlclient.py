@@ -4,23 +4,69 @@
   server that drips a byte a second is cut off when the time is up.
 - Redirects are followed only to the same server (scheme, host and port); any other is refused.
 - The answer is read in chunks and refused as soon as it passes ``max_bytes``.
-- Whatever the server sends (not HTTP, a broken chunk, too many headers), the caller gets a
-  :class:`cilo.QueryError` in one line.
+- Whatever the server sends (not HTTP, a broken chunk, too many headers, JSON that is not SPARQL
+  results), the caller gets a :class:`cilo.QueryError` in one line.
+- Dialects are absorbed where the answer means the same: Virtuoso writes ``xsd:boolean`` values as
+  ``1``/``0``, read here as ``true``/``false`` (the same values, XSD §3.3.2). Nothing else is rewritten.
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any
 
+from rdflib import XSD, Literal
+from rdflib.term import Node
+
 from cilo.errors import QueryError
+from cilo.results import Row, term_from_json
 
 _CHUNK = 1 << 16
+#: The largest endpoint answer cilo reads, in bytes.
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+_BOOLEANS = {"1": "true", "0": "false"}
+
+
+def select(
+    url: str, query: str, *, timeout: float, max_bytes: int | None = None, written: bool = False
+) -> tuple[tuple[str, ...], tuple[Row, ...]]:
+    """The variables and rows of a SELECT ``query`` asked of the endpoint at ``url`` (an answer of more
+    than ``max_bytes``, by default :data:`MAX_RESPONSE_BYTES`, is refused). With ``written``, literals
+    keep the lexical form the endpoint gave (rdflib would rewrite ``"007"^^xsd:integer``)."""
+    body = urllib.parse.urlencode({"query": query}).encode()
+    headers = {
+        "Accept": "application/sparql-results+json",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    raw = post(url, body, headers, timeout=timeout, max_bytes=max_bytes or MAX_RESPONSE_BYTES)
+    try:
+        doc = json.loads(raw)
+        variables = tuple(doc["head"]["vars"])
+        if not all(isinstance(v, str) for v in variables):
+            raise TypeError("a variable name that is not a string")
+        rows = tuple(
+            {v: (_term(b[v], written) if v in b else None) for v in variables}
+            for b in doc["results"]["bindings"]
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+        why = "nested too deeply" if isinstance(e, RecursionError) else f"{type(e).__name__}: {str(e)[:120]}"
+        raise QueryError(f"the endpoint {url} did not answer SPARQL results JSON ({why})") from None
+    return variables, rows
+
+
+def _term(binding: dict[str, str], written: bool) -> Node:
+    if binding.get("datatype") == str(XSD.boolean) and binding.get("value") in _BOOLEANS:
+        binding = {**binding, "value": _BOOLEANS[binding["value"]]}
+    term = term_from_json(binding)
+    if written and isinstance(term, Literal) and term.datatype is not None and term.datatype != XSD.string:
+        return Literal(binding.get("value", ""), datatype=term.datatype, normalize=False)
+    return term
 
 
 class _SameServer(urllib.request.HTTPRedirectHandler):

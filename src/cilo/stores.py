@@ -7,7 +7,6 @@ from validated terms, at the start of the query's outermost group.
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 from collections.abc import Iterable
 from functools import lru_cache
@@ -26,15 +25,13 @@ from cilo.loading import PathLike, load
 from cilo.ontology import ontology
 from cilo.oxigraph import has_named_graphs
 from cilo.oxigraph import rows as oxigraph_rows
-from cilo.results import Results, plain_literal, term_from_json
+from cilo.results import Results, plain_literal
 from cilo.safety import no_graph_loading
-from cilo.sparqlclient import post
+from cilo.shacl.remote import AtEndpoint, InStore
+from cilo.sparqlclient import select
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query as PreparedQuery
-
-#: The largest endpoint answer cilo reads, in bytes.
-MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 
 class Store(Protocol):
@@ -172,6 +169,11 @@ class OxigraphStore:
             raise QueryError(f"{query.name}: the query failed in Oxigraph: {e}") from None
         return Results(variables, rows)
 
+    def shacl_source(self) -> InStore:
+        """The store as the SHACL engine validates it in place (:mod:`cilo.shacl.remote`)."""
+        rewritten = {p: (f.file, example) for f in self.files() for p, example in f.rewritten}
+        return InStore(self._opened(), f"the store {self.path}", rewritten)
+
     def dump(self) -> bytes:
         """The whole store as N-Quads."""
         return self._opened().dump(format=pyoxigraph.RdfFormat.N_QUADS) or b""
@@ -202,28 +204,13 @@ class Endpoint:
         self.url = url
         self.timeout = timeout
 
+    def shacl_source(self) -> AtEndpoint:
+        """The endpoint as the SHACL engine validates at it (:mod:`cilo.shacl.remote`)."""
+        return AtEndpoint(self.url, self.timeout)
+
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
         prepared(query.text, query.source or query.name)
-        body = urllib.parse.urlencode({"query": with_values(query.text, bindings)}).encode()
-        headers = {
-            "Accept": "application/sparql-results+json",
-            "Content-Type": "application/x-www-form-urlencoded",
-        }
-        raw = post(self.url, body, headers, timeout=self.timeout, max_bytes=MAX_RESPONSE_BYTES)
-        try:
-            doc = json.loads(raw)
-            variables = tuple(doc["head"]["vars"])
-            rows = tuple(
-                {v: (term_from_json(b[v]) if v in b else None) for v in variables}
-                for b in doc["results"]["bindings"]
-            )
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
-            why = (
-                "nested too deeply"
-                if isinstance(e, RecursionError)
-                else f"{type(e).__name__}: {str(e)[:120]}"
-            )
-            raise QueryError(f"the endpoint {self.url} did not answer SPARQL results JSON ({why})") from None
+        variables, rows = select(self.url, with_values(query.text, bindings), timeout=self.timeout)
         return Results(variables, rows)
 
 

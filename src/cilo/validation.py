@@ -29,24 +29,26 @@ from cilo.oxigraph import from_oxigraph, ontology_ntriples
 from cilo.report import ValidationReport, ValidationResult
 from cilo.resources import DEFAULT_PROFILE, base_shapes_files, profile_file
 from cilo.shacl import as_data, order
-from cilo.shacl.engine import run
+from cilo.shacl.engine import Data, run
 from cilo.shacl.literals import restore
+from cilo.shacl.remote import AtEndpoint, Located, Remote
 from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
 
-Data = Graph | PathLike | Iterable[PathLike]
+Source = Graph | PathLike | Iterable[PathLike] | Located
 
 
 def validate(
-    data: Data,
+    data: Source,
     *,
     profile: str = DEFAULT_PROFILE,
     shapes: PathLike | None = None,
     base: str | None = None,
     engine: Engine = "auto",
 ) -> ValidationReport:
-    """Validate ``data`` (a path, a list of paths, or an rdflib Graph) and return the report.
+    """Validate ``data`` (a path, a list of paths, an rdflib Graph, or where the data lives: an
+    :class:`cilo.OxigraphStore` or :class:`cilo.Endpoint`, holding the ontology) and return the report.
 
     ``profile`` names a bundled profile (``nine-functions``, ``eight-functions``); ``shapes`` is a
     user's own shapes file used in its place. The base shapes (well-formed assignments, known
@@ -60,17 +62,28 @@ def validate(
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
     source = as_data(data, base)
-    source.extra_ntriples.append(ontology_ntriples())
-    store = source.store()
+    if isinstance(source, Data):
+        source.extra_ntriples.append(ontology_ntriples())
+    else:
+        _require_ontology(source)
     initiatives = {
-        from_oxigraph(s["i"]): str(s["l"].value) if s["l"] is not None else str(s["i"].value)
-        for s in _select(store, _INITIATIVES)
+        row["i"]: str(row["l"] if row["l"] is not None else row["i"]) for row in source.rows(_INITIATIVES)
     }
     if not initiatives:
-        raise _no_initiative([str(f) for f in source.files])
+        raise _no_initiative([str(f) for f in source.files] if isinstance(source, Data) else [source.name])
+    if isinstance(source, AtEndpoint) and any(isinstance(i, BNode) for i in initiatives):
+        raise InputError(
+            source.name,
+            "an initiative is a blank node; at an endpoint, results can be tied to initiatives only "
+            "by IRI (blank nodes cannot be named from one query to the next): give initiatives IRIs",
+        )
     outcome = run(source, shapes_graph, engine)
     results = sorted((_with_suggestion(r, shapes_graph) for r in outcome.results), key=order)
-    neighbourhood = _neighbourhood(store, {r.focus_node for r in results} - set(initiatives))
+    about = {r.focus_node for r in results} - set(initiatives)
+    if isinstance(source, AtEndpoint):
+        neighbourhood = _remote_neighbourhood(source, {n for n in about if isinstance(n, URIRef)})
+    else:
+        neighbourhood = _neighbourhood(source.store(), about)
     return ValidationReport(
         results=results,
         profile=profile_name,
@@ -93,11 +106,49 @@ _INITIATIVES = """SELECT ?i (SAMPLE(?label) AS ?l) WHERE {
     OPTIONAL { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?label }
 } GROUP BY ?i"""
 
+_HAS_ONTOLOGY = "SELECT ?r WHERE { ?r <https://w3id.org/cilo#representsFunction> ?f } LIMIT 1"
 
-def _select(store: pyoxigraph.Store, query: str) -> pyoxigraph.QuerySolutions:
-    solutions = store.query(query)
-    assert isinstance(solutions, pyoxigraph.QuerySolutions)
-    return solutions
+
+def _require_ontology(source: Remote) -> None:
+    """Data validated where it lives must be there with the ontology (Table 3: which role is which
+    function)."""
+    if not source.rows(_HAS_ONTOLOGY):
+        raise InputError(
+            source.name,
+            "the cilo ontology is not there (no cilo:representsFunction triples found): load it beside the "
+            "data (ontology/cilo.ttl of cilo's sources, or from Python cilo.ontology().serialize()); "
+            "`cilo store load` does so itself",
+        )
+
+
+#: What the text report says about focus nodes at an endpoint: their triples and their values' labels;
+#: for an agent, its assignments' initiatives. Blank nodes cannot be asked for (see cilo.shacl.remote).
+_ABOUT = """SELECT ?n ?p ?o ?ol ?a ?ai WHERE {
+    VALUES ?n { %s }
+    { ?n ?p ?o OPTIONAL { ?o <http://www.w3.org/2000/01/rdf-schema#label> ?ol } }
+    UNION
+    { ?a <https://w3id.org/cilo#agent> ?n OPTIONAL { ?a <https://w3id.org/cilo#initiative> ?ai } }
+}"""
+
+
+def _remote_neighbourhood(endpoint: AtEndpoint, nodes: set[URIRef]) -> Graph:
+    """:func:`_neighbourhood` at an endpoint, asked for the IRIs in batches."""
+    graph = Graph()
+    ordered = sorted(nodes)
+    for start in range(0, len(ordered), 200):
+        values = " ".join(n.n3() for n in ordered[start : start + 200])
+        for row in endpoint.rows(_ABOUT % values):
+            n, p, o, ol, a, ai = (row[k] for k in ("n", "p", "o", "ol", "a", "ai"))
+            assert n is not None
+            if p is not None and o is not None:
+                graph.add((n, p, o))
+                if ol is not None:
+                    graph.add((o, RDFS.label, ol))
+            if a is not None:
+                graph.add((a, CILO.agent, n))
+                if ai is not None:
+                    graph.add((a, CILO.initiative, ai))
+    return graph
 
 
 def _to_oxigraph(node: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode:

@@ -21,15 +21,19 @@ from cilo.errors import InputError
 from cilo.loading import PathLike, literals_as_written, parse_into
 from cilo.report import SEVERITY_ORDER, ValidationReport
 from cilo.shacl.engine import Data, run
+from cilo.shacl.remote import Located, Remote
 
 Source = Graph | PathLike | Iterable[PathLike | Graph]
+#: The data: as above, or a store or endpoint it lives in.
+DataSource = Source | Located
 
 
 def validate(
-    data: Source, shapes: Source, *, engine: Engine = "auto", base: str | None = None
+    data: DataSource, shapes: Source, *, engine: Engine = "auto", base: str | None = None
 ) -> ValidationReport:
     """Validate ``data`` against ``shapes`` (each an rdflib Graph, a path, or several) and return the
-    report (``.conforms``, ``.results``, ``.engine``)."""
+    report (``.conforms``, ``.results``, ``.engine``). ``data`` may also be a :class:`cilo.OxigraphStore`
+    or :class:`cilo.Endpoint`: the compiled shapes then run there (:mod:`cilo.shacl.remote`)."""
     outcome = run(as_data(data, base), as_graph(shapes), engine)
     results = sorted(outcome.results, key=order)
     return ValidationReport(results=results, profile="", engine=outcome.engine, warnings_conform=False)
@@ -46,8 +50,10 @@ def order(r: object) -> tuple[int, str, str, str, str]:
     )
 
 
-def as_data(data: Source, base: str | None = None) -> Data:
-    """``data`` as the engine's :class:`Data`."""
+def as_data(data: DataSource, base: str | None = None) -> Data | Remote:
+    """``data`` as the engine's :class:`Data`, or where it lives."""
+    if hasattr(data, "shacl_source"):
+        return data.shacl_source()
     items = [data] if isinstance(data, Graph | str | Path) else list(data)
     if not items:
         raise InputError("the data", "no input file given")

@@ -21,7 +21,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from cilo.choices import ENGINES, Engine
-from cilo.errors import InputError, ShapesError, UnsupportedError, UsageError
+from cilo.errors import InputError, QueryError, ShapesError, UnsupportedError, UsageError
 from cilo.loading import PathLike, format_for, literals_as_written, parse_into
 from cilo.oxigraph import from_oxigraph, rdf_bytes, rejected, to_oxigraph
 from cilo.report import ValidationResult
@@ -30,6 +30,7 @@ from cilo.shacl import reference
 from cilo.shacl.compiler import Compiler, Plan
 from cilo.shacl.literals import Faithful, ill_typed, restore
 from cilo.shacl.reference import PreparedGraph
+from cilo.shacl.remote import Remote
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
@@ -82,6 +83,17 @@ class Data:
                 return self._read(by_rdflib | {str(path)})
             check_triples(path, counted.count)
         return store
+
+    @property
+    def name(self) -> str:
+        return "the data"
+
+    def rows(self, query: str) -> list[dict[str, Node | None]]:
+        """The rows of a SELECT query over the store, literals as written (stand-ins restored)."""
+        solutions = self.store().query(query)
+        assert isinstance(solutions, pyoxigraph.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        return [{n: as_written(restore(s[n])) for n in names} for s in solutions]
 
     def graph(self) -> Graph:
         """The data as one rdflib Graph (for pySHACL)."""
@@ -136,10 +148,14 @@ class Outcome:
     declined: dict[Node, str]
 
 
-def run(data: Data, shapes: Graph, engine: Engine = "auto") -> Outcome:
-    """Validate ``data`` against ``shapes`` (see the module docstring)."""
+def run(data: Data | Remote, shapes: Graph, engine: Engine = "auto") -> Outcome:
+    """Validate ``data`` against ``shapes`` (see the module docstring); data in a store or at an
+    endpoint (:mod:`cilo.shacl.remote`) is validated there, on compiled shapes only."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+    remote = not isinstance(data, Data)
+    if remote and engine == "pyshacl":
+        raise UsageError(f"pySHACL cannot validate {data.name}: it needs the data in memory (give the files)")
     faithful = data.faithful
     compiler = Compiler(shapes, faithful)
     compiled: dict[Node, list[Plan]] = {}
@@ -153,19 +169,22 @@ def run(data: Data, shapes: Graph, engine: Engine = "auto") -> Outcome:
                 compiled[shape] = compiler.compile_shape(shape)
             except UnsupportedError as e:
                 declined[shape] = str(e)
-    if declined and engine == "fast":
+    if declined and (engine == "fast" or remote):
         shape, why = next(iter(declined.items()))
-        raise ShapesError(f"the fast engine cannot translate the shape {shape}: {why}")
+        where = f"; pySHACL cannot run on {data.name}, so it cannot be checked there" if remote else ""
+        raise ShapesError(f"the fast engine cannot translate the shape {shape}: {why}{where}")
     results: list[ValidationResult] = []
-    if any(compiled.values()):
-        store = data.store()
-        if faithful.predicates:
-            for shape, plans in list(compiled.items()):
-                if any(p.templated and _may_read(p, faithful.predicates) for p in plans):
-                    declined[shape] = "a SPARQL constraint may read literals Oxigraph would rewrite"
-                    del compiled[shape]
-        results += _run_plans(store, [p for plans in compiled.values() for p in plans])
+    if not isinstance(data, Data):
+        data.check(p for plans in compiled.values() for p in plans)
+    elif any(compiled.values()):
+        data.store()  # reading the data finds the literals Oxigraph would rewrite
+        for shape, plans in list(compiled.items()):
+            if faithful.predicates and any(p.templated and _may_read(p, faithful.predicates) for p in plans):
+                declined[shape] = "a SPARQL constraint may read literals Oxigraph would rewrite"
+                del compiled[shape]
+    results += _run_plans(data, [p for plans in compiled.values() for p in plans])
     if declined:
+        assert isinstance(data, Data)
         results += _pyshacl(data, shapes, list(compiled))
     names = (["fast"] if compiled else []) + (["pyshacl"] if declined else [])
     return Outcome(results, "+".join(names) or "fast", declined)
@@ -177,16 +196,14 @@ def _may_read(plan: Plan, predicates: set[str]) -> bool:
     return plan.reads is None or bool(plan.reads & predicates)
 
 
-def _run_plans(store: pyoxigraph.Store, plans: list[Plan]) -> list[ValidationResult]:
+def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]:
     def one(plan: Plan) -> list[ValidationResult]:
         try:
-            solutions = store.query(plan.query)
-        except (SyntaxError, ValueError, OSError) as e:  # a compiler bug: say so, never guess
-            raise ShapesError(f"the fast engine's query for {plan.shape} failed in Oxigraph: {e}") from None
-        assert isinstance(solutions, pyoxigraph.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        rows = [{n: as_written(restore(s[n])) for n in names} for s in solutions]
-        del solutions  # pyoxigraph's solutions belong to this thread
+            rows = data.rows(plan.query)
+        except (SyntaxError, ValueError, OSError, QueryError) as e:  # never guess: say which shape
+            raise ShapesError(
+                f"the fast engine's query for {plan.shape} failed on {data.name}: {e}"
+            ) from None
         return [_result(plan, row) for row in rows]
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

@@ -38,6 +38,8 @@ class Faithful:
         self._probe = pyoxigraph.Store()
         #: The predicates whose objects include a stand-in (queries that never read them see none).
         self.predicates: set[str] = set()
+        #: One literal storage would change per such predicate (for messages).
+        self.examples: dict[str, pyoxigraph.Literal] = {}
 
     def quads(
         self, quads: Iterable[pyoxigraph.Quad], *, default_graph: bool = False
@@ -53,9 +55,25 @@ class Faithful:
                     is_changed = self._stored_differently(o)
                 if is_changed:
                     self.predicates.add(quad.predicate.value)
+                    self.examples.setdefault(quad.predicate.value, o)
                     yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(o))
                     continue
             yield pyoxigraph.Quad(quad.subject, quad.predicate, o) if default_graph else quad
+
+    def observe(self, quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
+        """``quads`` unchanged, noting in :attr:`predicates` (and :attr:`examples`) those whose literals
+        storage will change: for a store that keeps what Oxigraph makes of them."""
+        literal_type, keep, changed = pyoxigraph.Literal, _KEEP, self._changed
+        for quad in quads:
+            o = quad.object
+            if type(o) is literal_type and o.language is None and o.datatype.value not in keep:
+                is_changed = changed.get(o)
+                if is_changed is None:
+                    is_changed = self._stored_differently(o)
+                if is_changed and quad.predicate.value not in self.predicates:
+                    self.predicates.add(quad.predicate.value)
+                    self.examples[quad.predicate.value] = o
+            yield quad
 
     def _stored_differently(self, literal: pyoxigraph.Literal) -> bool:
         """Store ``literal`` in a scratch store and read it back: is it still the same term?"""
@@ -77,6 +95,14 @@ class Faithful:
             return True
         changed = self._changed.get(literal)
         return not (self._stored_differently(literal) if changed is None else changed)
+
+
+class AsStored(Faithful):
+    """For data that is in a store or at an endpoint already: there are no stand-ins, and the
+    queries compare literals as the store holds them."""
+
+    def is_faithful(self, literal: pyoxigraph.Literal) -> bool:
+        return True
 
 
 def stand_in(literal: pyoxigraph.Literal) -> pyoxigraph.Literal:

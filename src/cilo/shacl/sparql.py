@@ -249,13 +249,29 @@ def _exists_patterns(expr: Any) -> list[Any]:
 
 
 def predicates_read(algebra: object) -> set[str] | None:
-    """Every constant predicate of the query's triple patterns and paths; None when one is a variable."""
+    """Every constant predicate of the query's triple patterns and paths whose objects the query can
+    observe; None when it may observe the objects of any predicate (a variable predicate).
+
+    A triple pattern with a variable predicate does not count when its object is a variable used
+    nowhere else, not projected, in a ``SELECT DISTINCT`` without aggregates (which could count the
+    matches): whatever literal it matches, the rows are the same (cilo's own "known terms" constraint,
+    ``$this ?value ?object``, is such a query).
+    """
     found: set[str] = set()
+    uses, names = _variable_uses(algebra)
+    top = getattr(algebra, "p", None)
+    distinct = getattr(top, "name", None) == "Distinct" and not names & {"Group", "AggregateJoin"}
+    projected = set(getattr(algebra, "get", lambda _k: None)("PV") or ())
+
+    def unobserved(o: object) -> bool:
+        return distinct and isinstance(o, Variable) and uses.get(o, 0) == 1 and o not in projected
 
     def walk(node: object) -> bool:
         if isinstance(node, dict):
             if getattr(node, "name", None) == "BGP":
-                for _, p, _ in node["triples"]:
+                for _, p, o in node["triples"]:
+                    if isinstance(p, Variable) and unobserved(o):
+                        continue
                     if isinstance(p, Variable | NegatedPath):  # any predicate
                         return False
                     found.update(_path_predicates(p) if isinstance(p, RdflibPath) else {str(p)})
@@ -265,6 +281,28 @@ def predicates_read(algebra: object) -> set[str] | None:
         return True
 
     return found if walk(algebra) else None
+
+
+def _variable_uses(algebra: object) -> tuple[dict[Variable, int], set[str]]:
+    """How often each variable occurs in the query's patterns and expressions (not in the variable
+    sets rdflib's algebra keeps beside them), and the names of the algebra's operators."""
+    uses: dict[Variable, int] = {}
+    names: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, Variable):
+            uses[node] = uses.get(node, 0) + 1
+        elif isinstance(node, dict):
+            names.add(str(getattr(node, "name", "")))
+            for key, value in node.items():
+                if key not in ("_vars", "PV"):
+                    walk(value)
+        elif isinstance(node, list | tuple | set):
+            for value in node:
+                walk(value)
+
+    walk(algebra)
+    return uses, names
 
 
 def _path_predicates(path: object) -> set[str]:
