@@ -32,9 +32,9 @@ demo: $(STAMP)
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo "(exit code $$rc: 0 = every initiative conforms, 1 = gaps found, as in the paper's missing sponsor)"
 
-# The report's browser test needs Chromium and ChromeDriver: found, or installed from Debian's packages.
+# The browser test needs Chromium and ChromeDriver, the endpoint tests Virtuoso 7: found, or installed from Debian's packages.
 test: $(DEV)
-	bash tests/setup-chromium.sh
+	bash tests/setup-system.sh
 	$(BIN)/python -m pytest
 
 # The examples are written by hand in YAML; their Turtle and CSV twins are written from them.

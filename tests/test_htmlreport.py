@@ -169,13 +169,13 @@ def test_cli_report_bad_input_is_one_line_error(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Headless Chromium driven by ChromeDriver (Debian's chromium and chromium-driver packages,
-    which `make test` installs through tests/setup-chromium.sh)."""
+    which `make test` installs through tests/setup-system.sh)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_path = shutil.which("chromedriver")
     if not chromium or not driver_path:
         pytest.fail(
             "the browser tests need Chromium and ChromeDriver, and they were not found on PATH: "
-            "run `bash tests/setup-chromium.sh` (as root it installs Debian's chromium and "
+            "run `bash tests/setup-system.sh` (as root it installs Debian's chromium and "
             "chromium-driver packages) or install them by hand"
         )
     from selenium import webdriver

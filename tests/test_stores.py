@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from rdflib import RDF
 import cilo
 from cilo import Endpoint, MemoryStore, OxigraphStore, QueryError
 from cilo.stores import with_values
-from tests import loopback
+from tests import loopback, servers
 from tests.conftest import EXAMPLES, FIXTURES, INPUT, cilo_exe, run_cli
 
 FILES = [
@@ -51,12 +50,6 @@ CASES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("store") / "db"
@@ -67,43 +60,11 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def endpoint(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    exe = Path(sys.executable).with_name("oxigraph")
-    server = exe if exe.exists() else shutil.which("oxigraph")
-    assert server, "the `oxigraph` server is a dev dependency: pip install -e '.[dev]'"
     location = tmp_path_factory.mktemp("served") / "db"
     # the server's own copy of the active database; the store stays free to open
     shutil.copytree(OxigraphStore(store_dir, read_only=True).location, location)
-    port = _free_port()
-    proc = subprocess.Popen(
-        # each loaded file is a named graph: queries read their union, as cilo's own store does
-        [
-            str(server),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).close()
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"oxigraph serve exited: {proc.stderr.read()!r}") from None  # type: ignore[union-attr]
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("oxigraph serve did not answer within 10 s")
+    with servers.oxigraph_serve(location) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +114,7 @@ def test_querying_a_folder_that_is_no_store_is_an_error(tmp_path: Path) -> None:
 
 def test_endpoint_down_is_a_clear_error() -> None:
     with pytest.raises(QueryError, match="cannot reach the endpoint"):
-        cilo.query("table3", Endpoint(f"http://127.0.0.1:{_free_port()}/query", timeout=5))
+        cilo.query("table3", Endpoint(f"http://127.0.0.1:{servers.free_port()}/query", timeout=5))
 
 
 def test_endpoint_error_answer_is_a_clear_error(endpoint: str) -> None:

@@ -246,10 +246,10 @@ def _context(
             continue
         owners = set(graph.objects(node, CILO.initiative))
         if owners or (node, RDF.type, CILO.RoleAssignment) in graph:
-            what = [
+            what = sorted(
                 label(x, graph) for p in (CILO.role, CILO.performsFunction) for x in graph.objects(node, p)
-            ]
-            agents = [label(a, graph) for a in graph.objects(node, CILO.agent)]
+            )
+            agents = sorted(label(a, graph) for a in graph.objects(node, CILO.agent))
             about = f"Assignment {local_name(node)}"
             if agents or what:
                 about += f" ({', '.join(agents) or 'no agent'}: {', '.join(what) or 'no role'})"

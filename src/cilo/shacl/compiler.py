@@ -363,7 +363,7 @@ class Compiler:
     ) -> Iterator[Plan]:
         if path is None:
             raise UnsupportedError(f"sh:qualifiedValueShape on the node shape {shape}")
-        conforms = f"NOT EXISTS {self._fail(q, '?v')}"
+        conforms = f"!{self._violates(q, '?v')}"
         if self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
             parents = list(self.g.subjects(SH.property, shape))
             if len(parents) != 1:
@@ -376,7 +376,7 @@ class Compiler:
             }  # fmt: skip
             for sibling in sorted(siblings, key=str):
                 self._check_tree(sibling, ())
-                conforms += f" && EXISTS {self._fail(sibling, '?v')}"
+                conforms += f" && {self._violates(sibling, '?v')}"
         for key, component, compare in (
             (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent, "<"),
             (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent, ">"),
@@ -395,20 +395,39 @@ class Compiler:
 
     def _fail(self, shape: Node, x: str) -> str:
         """A group pattern with a solution exactly when the node bound to ``x`` violates ``shape``."""
+        return _group(self._fail_branches(shape, x))
+
+    def _violates(self, shape: Node, x: str) -> str:
+        """An expression: the node bound to ``x`` violates ``shape``. When every branch is a test of
+        ``x`` alone, it is those tests (``EXISTS { FILTER (e) }`` is ``COALESCE(e, false)``), not an
+        EXISTS: Virtuoso 7 fails on a FILTER-only group inside EXISTS that holds a NOT EXISTS."""
+        branches = self._fail_branches(shape, x)
+        if all(isinstance(b, _Test) for b in branches):
+            tests = [f"COALESCE({b.expr}, false)" for b in branches if isinstance(b, _Test)]
+            return "(" + (" || ".join(tests) or "false") + ")"
+        return f"EXISTS {_group(branches)}"
+
+    def _fail_branches(self, shape: Node, x: str) -> list[str | _Test]:
+        """The branches of :meth:`_fail`: patterns, or tests of ``x`` alone."""
         self._check_tree(shape, ())
         if self._deactivated(shape):
-            return "{ FILTER (false) }"
+            return []
         path_node = self.g.value(shape, SH.path)
         path = None if path_node is None else self._path(path_node)
-        branches = []
-        v = self.names.fresh("v")
-        values = f"BIND ({x} AS {v})" if path is None else f"{x} {path} {v} ."
+        branches: list[str | _Test] = []
+        # a node shape's value node is the node itself: ``x``, not a BIND of it (Virtuoso 7 loses a
+        # BIND of an outer variable inside EXISTS when a nested NOT EXISTS reads it)
+        v = x if path is None else self.names.fresh("v")
+        values = "" if path is None else f"{x} {path} {v} ."
         for predicate in _VALUE_COMPONENTS:
             for parameter in self.g.objects(shape, predicate):
-                branches.append(f"{values} FILTER ({self._bad(shape, predicate, parameter, v)})")
+                bad = self._bad(shape, predicate, parameter, v)
+                branches.append(_Test(bad) if path is None else f"{values} FILTER ({bad})")
         for predicate in _PAIR_COMPONENTS:
             for other in self.g.objects(shape, predicate):
-                branches += self._pair(predicate, path, self._iri(other), x, self.names.fresh("w"))
+                branches += self._pair(
+                    predicate, path, self._iri(other), x, self.names.fresh("w"), bind=False
+                )
         for key in (SH.minCount, SH.maxCount):
             for count in self.g.objects(shape, key):
                 n = self._whole(count, shape, key)
@@ -422,7 +441,7 @@ class Compiler:
             branches.append(
                 f"FILTER NOT EXISTS {{ {x} {path} {self._term(h)} }}"
                 if path
-                else f"FILTER (!sameTerm({x}, {self._term(h)}))"
+                else _Test(f"!sameTerm({x}, {self._term(h)})")
             )
         if self.g.value(shape, SH.uniqueLang) == Literal(True):
             if path is None:
@@ -438,12 +457,10 @@ class Compiler:
             raise UnsupportedError(f"a SPARQL constraint inside a nested shape ({shape})")
         for child in self.g.objects(shape, SH.property):
             if path is None:
-                branches.append(self._fail(child, x)[2:-2])
+                branches += self._fail_branches(child, x)
             else:
                 branches.append(f"{values} {self._fail(child, v)}")
-        if not branches:
-            return "{ FILTER (false) }"
-        return "{ " + " UNION ".join(f"{{ {b} }}" for b in branches) + " }"
+        return branches
 
     def _distinct(self, x: str, path: str, n: int) -> str:
         """``n`` pairwise different values of ``path`` from ``x``."""
@@ -491,11 +508,11 @@ class Compiler:
             members = self._list(parameter)
             return "!(" + (" || ".join(f"sameTerm({v}, {self._term(m)})" for m in members) or "false") + ")"
         if predicate == SH.node:
-            return f"EXISTS {self._fail(parameter, v)}"
+            return self._violates(parameter, v)
         if predicate == SH["not"]:
-            return f"NOT EXISTS {self._fail(parameter, v)}"
+            return f"!{self._violates(parameter, v)}"
         members = self._list(parameter)
-        fails = [f"EXISTS {self._fail(m, v)}" for m in members]
+        fails = [self._violates(m, v) for m in members]
         if predicate == SH["and"]:
             return "(" + (" || ".join(fails) or "false") + ")"
         if predicate == SH["or"]:
@@ -521,17 +538,21 @@ class Compiler:
             raise UnsupportedError(f"the well-formedness of {datatype} literals")
         return typed
 
-    def _pair(self, predicate: Node, path: str | None, other: str, x: str, v: str) -> list[str]:
+    def _pair(
+        self, predicate: Node, path: str | None, other: str, x: str, v: str, *, bind: bool = True
+    ) -> list[str]:
         """Patterns (to be joined with the focus, each on its own) binding ``v`` to each value node of
-        ``x`` that violates a pair constraint."""
-        mine = f"BIND ({x} AS {v})" if path is None else f"{x} {path} {v} ."
+        ``x`` that violates a pair constraint (on a node shape without ``bind``, in a nested shape,
+        the value node is ``x`` itself and ``v`` is bound only where it differs)."""
+        value = x if path is None and not bind else v
+        mine = ("" if not bind else f"BIND ({x} AS {v})") if path is None else f"{x} {path} {v} ."
         if predicate == SH.equals:
-            missing = f"{mine} FILTER NOT EXISTS {{ {x} {other} {v} }}"
+            missing = f"{mine} FILTER NOT EXISTS {{ {x} {other} {value} }}"
             if path is None:
                 return [missing, f"{x} {other} {v} . FILTER (!sameTerm({v}, {x}))"]
             return [missing, f"{x} {other} {v} . FILTER NOT EXISTS {{ {x} {path} {v} }}"]
         if predicate == SH.disjoint:
-            return [f"{mine} {x} {other} {v} ."]
+            return [f"{mine} {x} {other} {value} ."]
         if path is None:
             raise UnsupportedError(f"{predicate} on a node shape")
         o = self.names.fresh("o")
@@ -642,6 +663,21 @@ class Compiler:
             messages = english[:1] or messages[:1]
         message = messages[0] if messages else None
         return message if isinstance(message, Literal) else None
+
+
+@dataclass(frozen=True)
+class _Test:
+    """A branch of a fail pattern that only tests variables bound outside it."""
+
+    expr: str
+
+
+def _group(branches: list[str | _Test]) -> str:
+    """The union of ``branches`` as one group pattern."""
+    if not branches:
+        return "{ FILTER (false) }"
+    texts = [f"FILTER ({b.expr})" if isinstance(b, _Test) else b for b in branches]
+    return "{ " + " UNION ".join(f"{{ {t} }}" for t in texts) + " }"
 
 
 def _grouped(focus: str, values: str, compare: str, n: int) -> str:
