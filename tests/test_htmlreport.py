@@ -69,7 +69,10 @@ def test_cells_name_holders_and_roles_for_hover_and_screen_readers() -> None:
     hidden = evaluator.find("span[@class='sr-only']")
     assert hidden is not None
     assert evaluator.get("title") == hidden.text
-    assert "(Evaluator)" in evaluator.get("title", "")
+    assert (
+        "ITLA, Itsenäisyyden juhlavuoden lastensäätiö (national backbone) (Evaluator, Implementation supporter)"
+        in evaluator.get("title", "")
+    )
     assert "ITLA" in evaluator.get("title", "")
     sponsor = cells["Family services CI, Soite"]["Sponsor"]
     assert sponsor.get("title") == "Sponsor: missing"
@@ -242,3 +245,22 @@ def test_report_renders_in_chromium(browser: Any, tmp_path: Path) -> None:
     assert all(a.is_displayed() and a.size["width"] > 0 for a in actors)
     svg = browser.find_element(By.CSS_SELECTOR, "svg#network")
     assert svg.size["width"] > 500 and svg.size["height"] > 300
+
+
+@pytest.mark.parametrize(
+    "path", [FINNISH, ENGLISH, FIXTURES / "network" / "two-functions.yaml"], ids=lambda p: p.stem
+)
+def test_each_cell_counts_the_holders_coverage_matrix_counts(path: Path) -> None:
+    """One actor holding a function through two roles, or directly twice, is one holder (issue 19)."""
+    cells = matrix(parse(cilo.html_report(path)))
+    labels = {str(i): name for i, name in cilo.validate(path).initiatives.items()}
+    expected = {
+        (labels[str(r["initiative"])], str(r["functionLabel"])): int(r["holders"] or 0)
+        for r in cilo.query("coverage-matrix", path)
+    }
+    for initiative, row in cells.items():
+        for function, td in row.items():
+            shown = td.find("span[@aria-hidden='true']")
+            assert shown is not None
+            count = int(shown.text) if (shown.text or "").isdigit() else 0
+            assert count == expected.get((initiative, function), 0), (initiative, function)

@@ -118,3 +118,17 @@ def test_network_of_a_graph_equals_network_of_its_file() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="graphml"):
         network(NETWORK / "star.yaml").to_bytes("dot")
+
+
+def test_two_functions_of_one_actor_at_one_level_are_two_assignments() -> None:
+    """Blank-node assignments are keyed by what they say, functions included; repeats are numbered,
+    never merged (issue 19: Catalyst was lost)."""
+    net = cilo.network(NETWORK / "two-functions.yaml")
+    edges = [(key, e) for _, _, key, e in net.graph.edges(keys=True, data=True) if e["kind"] == "assignment"]
+    assert len(edges) == 3
+    functions = sorted(f.rsplit("#", 1)[1] for _, e in edges for f in e["functions"])
+    assert functions == ["Catalyst", "Initiator", "Initiator"]
+    assert len({key for key, _ in edges}) == 3
+    matrix = cilo.query("coverage-matrix", NETWORK / "two-functions.yaml")
+    covered = {str(r["function"]).rsplit("#", 1)[1] for r in matrix if int(r["holders"] or 0) > 0}
+    assert {"Catalyst", "Initiator"} <= covered

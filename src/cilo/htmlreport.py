@@ -32,7 +32,7 @@ _WIDTH, _ROW_HEIGHT, _MARGIN, _NODE_SPACING = 960, 150, 90, 120
 
 @dataclass(frozen=True)
 class Holder:
-    """Who performs a function in an initiative, and through which role (empty: directly)."""
+    """Who performs a function in an initiative, and through which roles ("directly" for none)."""
 
     actor: str
     role: str
@@ -51,7 +51,7 @@ class Cell:
         """The cell in words, for the tooltip and for screen readers."""
         if not self.holders:
             return f"{self.function}: missing" if self.state == "missing" else f"{self.function}: no holder"
-        names = "; ".join(f"{h.actor} ({h.role or 'directly'})" for h in self.holders)
+        names = "; ".join(f"{h.actor} ({h.role})" for h in self.holders)
         return f"{self.function}: {names}"
 
 
@@ -126,14 +126,23 @@ def _function_order() -> list[URIRef]:
 
 
 def _matrix(report: ValidationReport, net: Network) -> list[Row]:
-    holders: dict[tuple[str, str], set[Holder]] = defaultdict(set)
+    # per initiative and function, each actor once (as coverage-matrix counts holders), with every
+    # role through which it performs the function
+    by_actor: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for actor, initiative, edge in net.graph.edges(data=True):
         if edge["kind"] != "assignment":
             continue
         if net.graph.nodes[actor]["kind"] != "actor":
             actor, initiative = initiative, actor
         for function in edge["functions"]:
-            holders[(initiative, function)].add(Holder(net.graph.nodes[actor]["label"], edge["role_label"]))
+            by_actor[(initiative, function)][actor].add(edge["role_label"])
+    holders = {
+        key: {
+            Holder(net.graph.nodes[actor]["label"], ", ".join(sorted(r or "directly" for r in found)))
+            for actor, found in actors.items()
+        }
+        for key, actors in by_actor.items()
+    }
     known = set(functions())
     missing = {
         (str(r.focus_node), str(r.value)): r.message

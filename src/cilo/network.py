@@ -227,8 +227,14 @@ def network(data: Data, *, base: str | None = None) -> Network:
         e["functions"] = [iri for iri, _ in functions]
         e["function_labels"] = [text for _, text in functions]
         if key in blank:  # its id differs on every parse: name it by what it says, for stable output
-            key = f"{u} as {e['role'] or 'functions'} in {v} at {' '.join(e['levels'])}"
+            what = e["role"] or " + ".join(e["functions"]) or "no role"
+            key = f"{u} as {what} in {v} at {' '.join(e['levels'])}"
         final.append((key, u, v, e))
+    # two assignments that say the same thing are still two: number the repeats, never merge them
+    seen: dict[str, int] = {}
+    for i, (key, u, v, e) in enumerate(sorted(final, key=lambda x: (x[0], str(x[3])))):
+        seen[key] = seen.get(key, 0) + 1
+        final[i] = (key if seen[key] == 1 else f"{key} ({seen[key]})", u, v, e)
     for key, u, v, e in sorted(final, key=lambda x: x[0]):
         g.add_edge(u, v, key=key, **e)
         actor_levels[u] |= {administrative[iri] for iri in e["levels"] if iri in administrative}

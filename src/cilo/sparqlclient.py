@@ -48,8 +48,6 @@ def select(
     try:
         doc = json.loads(raw)
         variables = tuple(doc["head"]["vars"])
-        if not all(isinstance(v, str) for v in variables):
-            raise TypeError("a variable name that is not a string")
         rows = tuple(
             {v: (_term(b[v], written) if v in b else None) for v in variables}
             for b in doc["results"]["bindings"]
@@ -57,6 +55,10 @@ def select(
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
         why = "nested too deeply" if isinstance(e, RecursionError) else f"{type(e).__name__}: {str(e)[:120]}"
         raise QueryError(f"the endpoint {url} did not answer SPARQL results JSON ({why})") from None
+    if not all(isinstance(v, str) for v in variables):
+        raise QueryError(
+            f"the endpoint {url} did not answer SPARQL results JSON (a variable name not a string)"
+        )
     return variables, rows
 
 
