@@ -60,6 +60,16 @@ def oxigraph_serve(location: Path) -> Iterator[str]:
         proc.wait(timeout=10)
 
 
+@contextlib.contextmanager
+def serve_store(store_dir: Path, folder: Path) -> Iterator[str]:
+    """`oxigraph serve` on a copy (in ``folder``) of the active database of a cilo store; the store
+    stays free to open."""
+    location = folder / "db"
+    shutil.copytree(cilo.OxigraphStore(store_dir, read_only=True).location, location)
+    with oxigraph_serve(location) as url:
+        yield url
+
+
 _INI = """[Database]
 DatabaseFile = {d}/virtuoso.db
 ErrorLogFile = {d}/virtuoso.log

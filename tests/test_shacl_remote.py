@@ -6,7 +6,6 @@ its own way), and what cannot be checked there is refused, never answered wrongl
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,9 +61,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def endpoint(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    location = tmp_path_factory.mktemp("served") / "db"
-    shutil.copytree(OxigraphStore(store_dir, read_only=True).location, location)
-    with servers.oxigraph_serve(location) as url:
+    with servers.serve_store(store_dir, tmp_path_factory.mktemp("served")) as url:
         yield url
 
 

@@ -60,10 +60,7 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def endpoint(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    location = tmp_path_factory.mktemp("served") / "db"
-    # the server's own copy of the active database; the store stays free to open
-    shutil.copytree(OxigraphStore(store_dir, read_only=True).location, location)
-    with servers.oxigraph_serve(location) as url:
+    with servers.serve_store(store_dir, tmp_path_factory.mktemp("served")) as url:
         yield url
 
 

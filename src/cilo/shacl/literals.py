@@ -46,34 +46,31 @@ class Faithful:
     ) -> Iterator[pyoxigraph.Quad]:
         """``quads`` with every literal storage would change replaced by its stand-in (and, with
         ``default_graph``, every quad moved to the default graph)."""
-        literal_type, keep, changed = pyoxigraph.Literal, _KEEP, self._changed
         for quad in quads:
-            o = quad.object
-            if type(o) is literal_type and o.language is None and o.datatype.value not in keep:
-                is_changed = changed.get(o)
-                if is_changed is None:
-                    is_changed = self._stored_differently(o)
-                if is_changed:
-                    self.predicates.add(quad.predicate.value)
-                    self.examples.setdefault(quad.predicate.value, o)
-                    yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(o))
-                    continue
-            yield pyoxigraph.Quad(quad.subject, quad.predicate, o) if default_graph else quad
+            if self._noted(quad):
+                yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(quad.object))  # type: ignore[arg-type]
+            else:
+                yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object) if default_graph else quad
 
     def observe(self, quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
         """``quads`` unchanged, noting in :attr:`predicates` (and :attr:`examples`) those whose literals
         storage will change: for a store that keeps what Oxigraph makes of them."""
-        literal_type, keep, changed = pyoxigraph.Literal, _KEEP, self._changed
         for quad in quads:
-            o = quad.object
-            if type(o) is literal_type and o.language is None and o.datatype.value not in keep:
-                is_changed = changed.get(o)
-                if is_changed is None:
-                    is_changed = self._stored_differently(o)
-                if is_changed and quad.predicate.value not in self.predicates:
-                    self.predicates.add(quad.predicate.value)
-                    self.examples[quad.predicate.value] = o
+            self._noted(quad)
             yield quad
+
+    def _noted(self, quad: pyoxigraph.Quad) -> bool:
+        """Whether storage would change the quad's object (then its predicate is noted)."""
+        o = quad.object
+        if type(o) is not pyoxigraph.Literal or o.language is not None or o.datatype.value in _KEEP:
+            return False
+        is_changed = self._changed.get(o)
+        if is_changed is None:
+            is_changed = self._stored_differently(o)
+        if is_changed:
+            self.predicates.add(quad.predicate.value)
+            self.examples.setdefault(quad.predicate.value, o)
+        return is_changed
 
     def _stored_differently(self, literal: pyoxigraph.Literal) -> bool:
         """Store ``literal`` in a scratch store and read it back: is it still the same term?"""
