@@ -252,19 +252,16 @@ def _command(args: argparse.Namespace) -> int:
 
         sys.stdout.write(ontology_summary())
         return 0
-    if args.command == "convert":
-        return _convert(args)
-    if args.command == "query":
-        return _query(args)
-    if args.command == "store":
-        return _store(args)
-    if args.command == "reason":
-        return _reason(args)
-    if args.command == "network":
-        return _network(args)
-    if args.command == "report":
-        return _report(args)
-    return _validate(args)
+    commands = {
+        "validate": _validate,
+        "convert": _convert,
+        "query": _query,
+        "store": _store,
+        "reason": _reason,
+        "network": _network,
+        "report": _report,
+    }
+    return commands[args.command](args)
 
 
 def _validate(args: argparse.Namespace) -> int:
