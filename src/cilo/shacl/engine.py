@@ -23,12 +23,12 @@ from rdflib.term import Node
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, QueryError, ShapesError, UnsupportedError, UsageError
 from cilo.loading import PathLike, format_for, literals_as_written, parse_into
-from cilo.oxigraph import from_oxigraph, rdf_bytes, rejected, to_oxigraph
+from cilo.oxigraph import rdf_bytes, rejected, to_oxigraph
 from cilo.report import ValidationResult
 from cilo.safety import check_triples
 from cilo.shacl import reference
 from cilo.shacl.compiler import Compiler, Plan
-from cilo.shacl.literals import Faithful, ill_typed, restore
+from cilo.shacl.literals import Faithful, ill_typed, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import Remote
 
@@ -90,10 +90,7 @@ class Data:
 
     def rows(self, query: str) -> list[dict[str, Node | None]]:
         """The rows of a SELECT query over the store, literals as written (stand-ins restored)."""
-        solutions = self.store().query(query)
-        assert isinstance(solutions, pyoxigraph.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        return [{n: as_written(restore(s[n])) for n in names} for s in solutions]
+        return rows(self.store(), query)
 
     def graph(self) -> Graph:
         """The data as one rdflib Graph (for pySHACL)."""
@@ -208,19 +205,6 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return [r for found in pool.map(one, plans) for r in found]
-
-
-def as_written(term: object) -> Node | None:
-    """A pyoxigraph term as an rdflib term; a literal keeps its lexical form (rdflib would rewrite
-    ``"2011-01-01"^^xsd:dateTime`` and ``"007"^^xsd:integer``)."""
-    if isinstance(term, pyoxigraph.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
-    return from_oxigraph(term)
 
 
 def _result(plan: Plan, row: dict[str, Node | None]) -> ValidationResult:

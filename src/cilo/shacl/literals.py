@@ -10,7 +10,8 @@ value and datatype back (:func:`cilo.shacl.compiler.value_of`), and results turn
 literals they stand for (:func:`restore`).
 
 Whether storage changes a literal is asked of Oxigraph itself, once per distinct literal (a small
-in-memory store), not guessed.
+in-memory store), not guessed. :func:`rows` reads query answers back as rdflib terms, literals as
+written, for every store the engine queries.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from cilo.oxigraph import from_oxigraph
 
 #: The prefix of a stand-in literal's datatype; the original datatype IRI follows it.
 STAND_IN = "urn:cilo:literal:"
@@ -109,6 +114,28 @@ def stand_in(literal: pyoxigraph.Literal) -> pyoxigraph.Literal:
 def ill_typed(value: str, datatype: str) -> pyoxigraph.Literal:
     """The literal rdflib read as ill-typed, kept recognisable as such."""
     return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(ILL_TYPED + datatype))
+
+
+def rows(store: pyoxigraph.Store, query: str, *, union: bool = False) -> list[dict[str, Node | None]]:
+    """The rows of a SELECT query as rdflib terms, stand-ins restored and literals as written (with
+    ``union``, the default graph is the union of the store's graphs)."""
+    solutions = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)
+    names = [v.value for v in solutions.variables]
+    return [{n: as_written(restore(s[n])) for n in names} for s in solutions]
+
+
+def as_written(term: object) -> Node | None:
+    """A pyoxigraph term as an rdflib term; a literal keeps its lexical form (rdflib would rewrite
+    ``"2011-01-01"^^xsd:dateTime`` and ``"007"^^xsd:integer``)."""
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+    return from_oxigraph(term)
 
 
 def restore(term: object) -> object:

@@ -30,7 +30,7 @@ from cilo.errors import ShapesError
 from cilo.oxigraph import has_named_graphs
 from cilo.results import Row
 from cilo.shacl.compiler import Plan
-from cilo.shacl.literals import AsStored, Faithful
+from cilo.shacl.literals import AsStored, Faithful, rows
 from cilo.shacl.sparql import algebra, predicates_read
 from cilo.sparqlclient import select
 
@@ -52,12 +52,7 @@ class InStore:
 
     def rows(self, query: str) -> list[Row]:
         """The rows of a SELECT query, literals as stored."""
-        from cilo.shacl.engine import as_written
-
-        solutions = self.db.query(query, use_default_graph_as_union=has_named_graphs(self.db))
-        assert isinstance(solutions, pyoxigraph.QuerySolutions)
-        names = [v.value for v in solutions.variables]
-        return _distinct([{n: as_written(s[n]) for n in names} for s in solutions])
+        return _distinct(rows(self.db, query, union=has_named_graphs(self.db)))
 
     def check(self, plans: Iterable[Plan]) -> None:
         """Refuse a shape whose queries count matches, or read literals the store holds rewritten."""
