@@ -231,12 +231,11 @@ def network(data: Data, *, base: str | None = None) -> Network:
             key = f"{u} as {what} in {v} at {' '.join(e['levels'])}"
         final.append((key, u, v, e))
     # two assignments that say the same thing are still two: number the repeats, never merge them
+    final.sort(key=lambda x: (x[0], str(x[3])))
     seen: dict[str, int] = {}
-    for i, (key, u, v, e) in enumerate(sorted(final, key=lambda x: (x[0], str(x[3])))):
+    for key, u, v, e in final:
         seen[key] = seen.get(key, 0) + 1
-        final[i] = (key if seen[key] == 1 else f"{key} ({seen[key]})", u, v, e)
-    for key, u, v, e in sorted(final, key=lambda x: x[0]):
-        g.add_edge(u, v, key=key, **e)
+        g.add_edge(u, v, key=key if seen[key] == 1 else f"{key} ({seen[key]})", **e)
         actor_levels[u] |= {administrative[iri] for iri in e["levels"] if iri in administrative}
     for node in g.nodes:
         if g.nodes[node]["kind"] == "actor":
