@@ -39,21 +39,15 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
 
 
 @pytest.fixture(autouse=True)
-def _loopback_only() -> Iterator[None]:
-    """Fail any test that reached (or tried to reach) beyond loopback: see tests/network_guard.py."""
-    start = len(network_guard.violations)
+def _guarded() -> Iterator[None]:
+    """Fail any test that reached (or tried to reach) beyond loopback (tests/network_guard.py), or
+    read (or tried to read) beside the repository (tests/repo_guard.py)."""
+    starts = len(network_guard.violations), len(repo_guard.violations)
     yield
-    reached = network_guard.violations[start:]
+    reached = network_guard.violations[starts[0] :]
     if reached:
         pytest.fail(f"the test tried to reach beyond loopback: {'; '.join(reached)}")
-
-
-@pytest.fixture(autouse=True)
-def _inside_the_repository() -> Iterator[None]:
-    """Fail any test that read (or tried to read) beside the repository: see tests/repo_guard.py."""
-    start = len(repo_guard.violations)
-    yield
-    read = repo_guard.violations[start:]
+    read = repo_guard.violations[starts[1] :]
     if read:
         pytest.fail(f"the test read beside the repository, which a user's clone does not have: {read[0]}")
 
