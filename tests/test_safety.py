@@ -278,6 +278,31 @@ def test_cli_time_limit_stops_a_query(tmp_path: Path) -> None:
     assert "the query was stopped after 1.5 s" in done.stderr
 
 
+def test_built_in_queries_have_the_time_limit_too(tmp_path: Path) -> None:
+    disjoint = HOSTILE / "disjoint-classes.ttl"
+    assert run_cli("store", "load", tmp_path / "db", disjoint).returncode == 0
+    for where in ([disjoint], ["--store", tmp_path / "db"]):
+        done = run_cli("query", "inconsistencies", *where, "--time-limit", "1")
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == (
+            "cilo: error: queries/inconsistencies.rq: the query was stopped after 1 s (the time limit for "
+            "queries: `cilo query --time-limit SECONDS`, or `with cilo.limits(query_seconds=...)` in Python, "
+            "changes it)\n"
+        )
+
+
+def test_a_store_query_runs_in_a_fresh_worker_that_opens_the_store_read_only(tmp_path: Path) -> None:
+    writer = cilo.OxigraphStore(tmp_path / "db")  # holds the writer's lock in this process
+    writer.load([FINNISH])
+    try:
+        rows = cilo.query("who-holds-role", writer)
+        assert rows.rows == cilo.query("who-holds-role", FINNISH).rows and len(rows) == 63
+        with pytest.raises(cilo.StoreError, match="no cilo store here"):
+            cilo.query("who-holds-role", cilo.OxigraphStore(tmp_path / "empty"))
+    finally:
+        writer.close()
+
+
 def test_a_query_error_inside_the_time_limited_worker_comes_back_as_itself() -> None:
     with pytest.raises(QueryError, match="parameter role"):
         cilo.sparql("SELECT ?a WHERE { ?a ?p ?role }", FINNISH, role="not a term }")

@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     q.add_argument("--format", choices=RESULTS_FORMATS, default="table", help="default table")
     _where_options(q, "query")
-    _time_limit_option(q, "a query file you wrote", "query_seconds")
+    _time_limit_option(q, "the query", "query_seconds")
     _raw_csv_option(q)
     q.add_argument(
         "--allow-network",

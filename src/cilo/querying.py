@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from cilo.errors import QueryError, TimeLimitError, WorkerError
 from cilo.loading import PathLike
 from cilo.results import Results
 from cilo.safety import current
-from cilo.stores import Endpoint, MemoryStore, OxigraphStore, Store
+from cilo.stores import Endpoint, MemoryStore, OxigraphStore, Store, select_read_only
 from cilo.timelimit import run_limited
 
 Data = Graph | PathLike | Iterable[PathLike] | MemoryStore | OxigraphStore | Endpoint
@@ -31,7 +32,7 @@ def query(name: str | Path, data: Data, /, *, allow_network: bool = False, **par
     """
     written = isinstance(name, Path) or str(name).endswith(".rq")  # a query the user wrote
     q = _read(Path(name), allow_network) if written else catalogue.get(str(name))
-    return _run(q, data, params, limited=written)
+    return _run(q, data, params)
 
 
 def sparql(text: str, data: Data, /, *, allow_network: bool = False, **params: str | Node) -> Results:
@@ -41,7 +42,6 @@ def sparql(text: str, data: Data, /, *, allow_network: bool = False, **params: s
         data,
         params,
         ad_hoc=True,
-        limited=True,
     )
 
 
@@ -62,25 +62,28 @@ def _read(path: Path, allow_network: bool) -> Query:
     return catalogue.parse(text, str(path), allow_service=allow_network)
 
 
-def _run(
-    q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = False, limited: bool = False
-) -> Results:
-    """Run ``q``; a query the user wrote (``limited``) runs with the wall-clock limit of
-    :attr:`cilo.Limits.query_seconds` (an endpoint has its own timeout)."""
+def _run(q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = False) -> Results:
+    """Run ``q`` with the wall-clock limit of :attr:`cilo.Limits.query_seconds` (an endpoint has its
+    own timeout): built-in queries too, since hostile data can make any of them slow. A query on an
+    on-disk store runs in a fresh worker that opens the store read-only (the store's own threads
+    make forking this process unsafe)."""
     if ad_hoc and not q.parameters:
         bindings = {k: v if isinstance(v, Node) else _ad_hoc_term(k, str(v)) for k, v in params.items()}
     else:
         bindings = q.bindings(params)
     store: Store = data if isinstance(data, MemoryStore | OxigraphStore | Endpoint) else MemoryStore(data)
-    if not limited or isinstance(store, Endpoint):
+    if isinstance(store, Endpoint):
         return store.select(q, bindings)
     seconds = current().query_seconds
     try:
+        if isinstance(store, OxigraphStore):
+            store.check_open()
+            return run_limited(functools.partial(select_read_only, store.path, q, bindings), seconds, fresh=True)
         return run_limited(lambda: store.select(q, bindings), seconds)
     except TimeLimitError as e:
         raise QueryError(
-            f"{q.source or q.name}: the query was {e} (the limit for queries you write; "
-            "`with cilo.limits(query_seconds=...)` changes it)"
+            f"{q.source or q.name}: the query was {e} (the time limit for queries: `cilo query "
+            "--time-limit SECONDS`, or `with cilo.limits(query_seconds=...)` in Python, changes it)"
         ) from None
     except WorkerError as e:
         raise QueryError(f"{q.source or q.name}: the query failed: {e}") from None

@@ -42,7 +42,7 @@ class Limits:
     max_query_chars: int = 1_000_000
     #: Deepest nesting of ``( { [`` in a SPARQL query.
     max_query_depth: int = 200
-    #: Wall-clock seconds an ad-hoc query may run before it is stopped.
+    #: Wall-clock seconds a query (built-in or your own) may run before it is stopped.
     query_seconds: float = 120.0
     #: Wall-clock seconds HermiT may run before it is stopped.
     reasoner_seconds: float = 600.0

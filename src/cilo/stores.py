@@ -146,6 +146,10 @@ class OxigraphStore:
             self._lock.close()
             self._lock = None
 
+    def check_open(self) -> None:
+        """Raise :class:`~cilo.errors.StoreError` when there is no loaded store at :attr:`path`."""
+        self._opened()
+
     def _opened(self) -> pyoxigraph.Store:
         """The active generation; opened again when a writer has swapped in a new one since."""
         active = self._folder.active
@@ -180,6 +184,15 @@ class OxigraphStore:
 
     def __len__(self) -> int:
         return 0 if self._folder.active is None and self._store is None else len(self._opened())
+
+
+def select_read_only(path: Path, query: Query, bindings: dict[str, Node]) -> Results:
+    """``query`` on the store at ``path``, opened read-only here (in a worker process)."""
+    store = OxigraphStore(path, read_only=True)
+    try:
+        return store.select(query, bindings)
+    finally:
+        store.close()
 
 
 def _open_read_only(path: Path) -> pyoxigraph.Store:
@@ -269,5 +282,6 @@ __all__ = [
     "StoredFile",
     "first_group",
     "prepared",
+    "select_read_only",
     "with_values",
 ]

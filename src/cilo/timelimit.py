@@ -2,12 +2,16 @@
 
 Neither rdflib nor pyoxigraph can interrupt a running query, and a pathological property path can run
 for hours; a forked child shares the loaded data without copying it, and killing it is always clean.
+Forking is only safe while this process runs no threads of its own: an open on-disk Oxigraph store
+runs RocksDB's. Work on such a store runs ``fresh``: in a child of a ``forkserver`` (a clean
+process started once, with cilo imported), which opens the store again, read-only, by its path.
 Where ``fork`` is not available (Windows, macOS's default) the function runs in this process,
 without a limit.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import traceback
 from collections.abc import Callable
@@ -18,15 +22,17 @@ from cilo.errors import TimeLimitError, WorkerError
 T = TypeVar("T")
 
 
-def run_limited(function: Callable[[], T], seconds: float) -> T:
-    """``function()``, computed in a forked child and stopped after ``seconds``.
+def run_limited(function: Callable[[], T], seconds: float, *, fresh: bool = False) -> T:
+    """``function()``, computed in a child process and stopped after ``seconds``.
 
-    Its exceptions are raised here again (they must be picklable, as cilo's are); its result comes
-    back pickled.
+    The child is forked from this process, or with ``fresh`` from a clean forkserver (``function``
+    must then pickle: a module-level function or a :func:`functools.partial` of one). Its exceptions
+    are raised here again (they must be picklable, as cilo's are); its result comes back pickled.
     """
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Linux has fork
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" not in methods:  # pragma: no cover - Linux has fork
         return function()
-    context = multiprocessing.get_context("fork")
+    context = _forkserver() if fresh and "forkserver" in methods else multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(function, sender), daemon=True)
     child.start()
@@ -49,6 +55,14 @@ def run_limited(function: Callable[[], T], seconds: float) -> T:
     if ok:
         return value  # type: ignore[no-any-return]
     raise value
+
+
+@functools.cache
+def _forkserver() -> Any:
+    """The forkserver context, its server importing cilo's stores once (children start in milliseconds)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["cilo.stores", "cilo.querying"])
+    return context
 
 
 def _child(function: Callable[[], Any], sender: Any) -> None:
