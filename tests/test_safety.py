@@ -285,9 +285,9 @@ def test_built_in_queries_have_the_time_limit_too(tmp_path: Path) -> None:
         done = run_cli("query", "inconsistencies", *where, "--time-limit", "1")
         assert (done.returncode, done.stdout) == (2, "")
         assert done.stderr == (
-            "cilo: error: queries/inconsistencies.rq: the query was stopped after 1 s (the time limit for "
-            "queries: `cilo query --time-limit SECONDS`, or `with cilo.limits(query_seconds=...)` in Python, "
-            "changes it)\n"
+            "cilo: error: queries/inconsistencies.rq: the query was stopped after 1 s, the time limit for "
+            "queries (`cilo --limit query_seconds=...` or `with cilo.limits(query_seconds=...)` changes it; "
+            "so does `cilo query --time-limit SECONDS`)\n"
         )
 
 
@@ -593,3 +593,53 @@ def test_a_nul_in_yaml_is_one_line_with_its_line_and_column() -> None:
     done = run_cli("validate", HOSTILE / "nul.yaml")
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "nul.yaml, line 3, column 10: the character U+0000 is not allowed in YAML" in done.stderr
+
+
+# --- work limits: refused before the work starts ------------------------------------------------
+
+
+def test_a_long_same_as_chain_is_refused_before_reasoning() -> None:
+    done = run_cli("reason", HOSTILE / "same-as-chain.ttl")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(
+        "cilo: error: owl:sameAs makes 1,501 nodes one (among them <http://example.org/"
+    )
+    assert (
+        "(`cilo --limit max_same_as_nodes=...` or `with cilo.limits(max_same_as_nodes=...)` changes it)"
+        in (done.stderr)
+    )
+    with cilo.limits(max_same_as_nodes=1501):  # the limit is the largest class, not the chain's length
+        cilo.reasoning._check_same_as(cilo.load(HOSTILE / "same-as-chain.ttl"))
+
+
+def test_a_dense_actor_network_is_refused_before_its_links_are_built() -> None:
+    done = run_cli("network", HOSTILE / "dense-initiative.csv")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("cilo: error: the actor network has 1,500 actors and more than ")
+    assert "(`cilo --limit max_network_work=...`" in done.stderr
+    with cilo.limits(max_network_work=10**10):
+        assert cilo.network(EXAMPLES / "finnish-ci-model.yaml").metrics()
+    with cilo.limits(max_network_work=5), pytest.raises(cilo.WorkLimitError, match="more than 5 steps"):
+        cilo.network(EXAMPLES / "finnish-ci-model.yaml")
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("max_same_as=3", "--limit 'max_same_as=3': expected NAME=VALUE with NAME one of max_file_bytes, "),
+        ("max_triples=lots", "--limit 'max_triples=lots': 'lots' is not a number"),
+        ("max_triples=1.5", "limit max_triples: expected a whole number, not 1.5"),
+        ("query_seconds=nan", "limit query_seconds: expected a finite number above 0, not nan"),
+    ],
+)
+def test_a_bad_limit_on_the_command_line_is_one_line(setting: str, message: str) -> None:
+    done = run_cli("--limit", setting, "query", "table3", FINNISH)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(f"cilo: error: {message}") and done.stderr.count("\n") == 1
+
+
+def test_limits_set_on_the_command_line_apply() -> None:
+    done = run_cli("--limit", "max_network_work=5", "network", FINNISH)
+    assert done.returncode == 2 and "more than 5 steps, cilo's limit" in done.stderr
+    done = run_cli("--limit", "max_triples=10", "validate", FINNISH)
+    assert done.returncode == 2 and "reads at most 10 per file (`cilo --limit max_triples=...`" in done.stderr

@@ -25,6 +25,7 @@ from cilo.errors import (
     UnsupportedError,
     UsageError,
     WorkerError,
+    WorkLimitError,
 )
 from cilo.htmlreport import html_report, write_report
 from cilo.loading import load
@@ -87,6 +88,7 @@ __all__ = [
     "UsageError",
     "ValidationReport",
     "ValidationResult",
+    "WorkLimitError",
     "WorkerError",
     "__version__",
     "dump",

@@ -27,7 +27,7 @@ from cilo.choices import (
 from cilo.errors import CiloError, UsageError
 from cilo.loading import FORMATS, load
 from cilo.resources import DEFAULT_PROFILE, profiles
-from cilo.safety import current, limits
+from cilo.safety import LIMIT_NAMES, current, limits, parse_limits
 
 if TYPE_CHECKING:
     from cilo.stores import Endpoint, OxigraphStore
@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Describe, validate and query who leads what in collective-impact initiatives.",
     )
     parser.add_argument("--version", action="version", version=f"cilo {__version__}")
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"change one of cilo's limits on untrusted input for this run, before the command "
+        f"(e.g. cilo --limit max_same_as_nodes=1000 reason FILE); the limits: {', '.join(LIMIT_NAMES)}",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     sub.add_parser(
@@ -229,12 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # rdflib logs a warning for each odd IRI it meets; cilo reports what matters as errors instead
     logging.getLogger("rdflib").setLevel(logging.ERROR)
-    chosen = {
-        name: getattr(args, name)
-        for name in ("query_seconds", "reasoner_seconds")
-        if getattr(args, name, None) is not None
-    }
     try:
+        chosen = parse_limits(args.limit)
+        chosen.update(
+            (name, getattr(args, name))
+            for name in ("query_seconds", "reasoner_seconds")
+            if getattr(args, name, None) is not None
+        )
         with limits(**chosen):
             return _command(args)
     except CiloError as e:

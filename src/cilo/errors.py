@@ -83,6 +83,11 @@ class TimeLimitError(CiloError):
     """Work stopped because it ran past its wall-clock limit (see :func:`cilo.limits`)."""
 
 
+class WorkLimitError(CiloError):
+    """Work refused before it starts because it would pass one of the limits (see :func:`cilo.limits`),
+    such as an ``owl:sameAs`` class too large to reason with or an actor network too dense to analyse."""
+
+
 class WorkerError(CiloError):
     """The child process that ran a query under a time limit died without an answer (a crash, a signal)."""
 

@@ -30,11 +30,12 @@ from rdflib.namespace import ORG
 from rdflib.term import Node
 
 from cilo.choices import NETWORK_FORMATS, NetworkFormat
-from cilo.errors import UsageError
+from cilo.errors import UsageError, WorkLimitError
 from cilo.formats.cells import printable
 from cilo.loading import PathLike, load
 from cilo.namespace import CILO
 from cilo.querying import query
+from cilo.safety import changed_by, current
 from cilo.vocabulary import instances_of, label
 
 if TYPE_CHECKING:
@@ -264,6 +265,7 @@ def _project(g: nx.MultiGraph) -> nx.Graph:
     for node, attrs in g.nodes(data=True):
         if attrs["kind"] == "actor":
             actors.add_node(node, **attrs)
+    _check_size(len(actors), members.values())
     for initiative in sorted(members):
         people = sorted(members[initiative])
         for i, a in enumerate(people):
@@ -274,6 +276,26 @@ def _project(g: nx.MultiGraph) -> nx.Graph:
                 else:
                     actors.add_edge(a, b, weight=1, initiatives=[initiative])
     return actors
+
+
+def _check_size(actors: int, members: Iterable[set[str]]) -> None:
+    """Refuse an actor network whose betweenness (time in proportion to actors × links) would take
+    more than :attr:`cilo.Limits.max_network_work` steps, before its links are built."""
+    limit = current().max_network_work
+    if actors * sum(len(m) * (len(m) - 1) // 2 for m in members) <= limit:
+        return  # at most that many links, fewer where initiatives share actors
+    links: set[tuple[str, str]] = set()
+    for people in members:
+        ordered = sorted(people)
+        for i, a in enumerate(ordered):
+            links.update((a, b) for b in ordered[i + 1 :])
+            if actors * len(links) > limit:
+                raise WorkLimitError(
+                    f"the actor network has {actors:,} actors and more than {len(links):,} links "
+                    "between them "
+                    f"(actors in one initiative are all linked): its centralities would take more than "
+                    f"{limit:,} steps, cilo's limit ({changed_by('max_network_work')})"
+                )
 
 
 def _metrics(g: nx.MultiGraph, actors: nx.Graph) -> list[ActorMetrics]:

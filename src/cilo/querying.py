@@ -14,7 +14,7 @@ from cilo.catalogue import Query
 from cilo.errors import QueryError, TimeLimitError, WorkerError
 from cilo.loading import PathLike
 from cilo.results import Results
-from cilo.safety import current
+from cilo.safety import changed_by, current
 from cilo.stores import Endpoint, MemoryStore, OxigraphStore, Store, select_read_only
 from cilo.timelimit import run_limited
 
@@ -78,12 +78,14 @@ def _run(q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = 
     try:
         if isinstance(store, OxigraphStore):
             store.check_open()
-            return run_limited(functools.partial(select_read_only, store.path, q, bindings), seconds, fresh=True)
+            return run_limited(
+                functools.partial(select_read_only, store.path, q, bindings), seconds, fresh=True
+            )
         return run_limited(lambda: store.select(q, bindings), seconds)
     except TimeLimitError as e:
         raise QueryError(
-            f"{q.source or q.name}: the query was {e} (the time limit for queries: `cilo query "
-            "--time-limit SECONDS`, or `with cilo.limits(query_seconds=...)` in Python, changes it)"
+            f"{q.source or q.name}: the query was {e}, the time limit for queries "
+            f"({changed_by('query_seconds')}; so does `cilo query --time-limit SECONDS`)"
         ) from None
     except WorkerError as e:
         raise QueryError(f"{q.source or q.name}: the query failed: {e}") from None

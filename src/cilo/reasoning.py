@@ -30,11 +30,11 @@ from rdflib.term import Node
 from cilo import fastrl
 from cilo.catalogue import get
 from cilo.choices import REASONING_ENGINES, ReasoningEngine
-from cilo.errors import InputError, ReasoningError, UsageError
+from cilo.errors import InputError, ReasoningError, UsageError, WorkLimitError
 from cilo.loading import PathLike, load
 from cilo.ontology import ontology
 from cilo.oxigraph import from_oxigraph, native_parse, term_converter, to_oxigraph
-from cilo.safety import current
+from cilo.safety import changed_by, current
 
 ENGINES = REASONING_ENGINES
 Triple = tuple[Node, Node, Node]
@@ -109,6 +109,7 @@ def reason(data: Data, *, engine: ReasoningEngine = "rl", base: str | None = Non
         facts = _data(data, base)
         asserted = list(ontology()) + facts
         if engine == "rl":
+            _check_same_as(facts)
             rules = fastrl.compile_rules(_ontology_closure())
             if fastrl.applies(rules, facts):
                 triples = list(fastrl.closure(rules, facts))
@@ -117,6 +118,36 @@ def reason(data: Data, *, engine: ReasoningEngine = "rl", base: str | None = Non
             problems = inconsistencies(triples)
             return Reasoning("rl", triples, len(triples) - len(set(asserted)), problems, not problems)
     return _hermit(asserted)
+
+
+def _check_same_as(facts: Iterable[Triple]) -> None:
+    """Refuse data whose ``owl:sameAs`` statements join more nodes into one than
+    :attr:`cilo.Limits.max_same_as_nodes`: the RL closure restates everything about each of them
+    for every other (k² ``owl:sameAs`` triples alone), and a chain of 1,500 took minutes and gigabytes."""
+    parent: dict[Node, Node] = {}
+
+    def root(node: Node) -> Node:
+        while parent.get(node, node) != node:
+            parent[node] = node = parent.get(parent[node], parent[node])
+        return node
+
+    for s, p, o in facts:
+        if p == OWL.sameAs and s != o:
+            a, b = root(s), root(o)
+            if a != b:
+                parent[a] = b
+    sizes: dict[Node, int] = defaultdict(int)
+    for node in {n for pair in parent.items() for n in pair}:
+        sizes[root(node)] += 1
+    limit = current().max_same_as_nodes
+    node, size = max(sizes.items(), key=lambda item: item[1], default=(OWL.sameAs, 0))
+    if size > limit:
+        raise WorkLimitError(
+            f"owl:sameAs makes {size:,} nodes one (among them {node.n3()}); the OWL 2 RL closure "
+            f"would restate everything about each of them for all the others ({size**2:,} owl:sameAs "
+            f"triples alone). cilo reasons with at most {limit:,} nodes made one "
+            f"({changed_by('max_same_as_nodes')})"
+        )
 
 
 @functools.lru_cache(maxsize=1)

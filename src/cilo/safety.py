@@ -21,7 +21,7 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +42,11 @@ class Limits:
     max_query_chars: int = 1_000_000
     #: Deepest nesting of ``( { [`` in a SPARQL query.
     max_query_depth: int = 200
+    #: Most nodes ``owl:sameAs`` may make one before ``cilo reason`` (rl) refuses the data.
+    max_same_as_nodes: int = 200
+    #: Most actors × links in the actor network whose centralities ``cilo network`` and ``cilo report``
+    #: compute (betweenness takes time in proportion: some 15 million a second on a laptop).
+    max_network_work: int = 1_000_000_000
     #: Wall-clock seconds a query (built-in or your own) may run before it is stopped.
     query_seconds: float = 120.0
     #: Wall-clock seconds HermiT may run before it is stopped.
@@ -60,6 +65,31 @@ class Limits:
 
 _CURRENT: ContextVar[Limits] = ContextVar("cilo_limits", default=Limits())  # noqa: B039 - frozen
 LIMIT_NAMES = tuple(f.name for f in dataclasses.fields(Limits))
+
+
+def changed_by(name: str) -> str:
+    """How a user changes the limit ``name``, for the end of an error message."""
+    return f"`cilo --limit {name}=...` or `with cilo.limits({name}=...)` changes it"
+
+
+def parse_limits(settings: Iterable[str]) -> dict[str, float]:
+    """``NAME=VALUE`` settings from the command line, as keyword arguments of :func:`limits`."""
+    chosen: dict[str, float] = {}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        name = name.strip()
+        if name not in LIMIT_NAMES:
+            raise UsageError(
+                f"--limit {setting!r}: expected NAME=VALUE with NAME one of {', '.join(LIMIT_NAMES)}"
+            )
+        try:
+            chosen[name] = int(value)
+        except ValueError:
+            try:
+                chosen[name] = float(value)
+            except ValueError:
+                raise UsageError(f"--limit {setting!r}: {value!r} is not a number") from None
+    return chosen
 
 
 def current() -> Limits:
@@ -107,7 +137,7 @@ def check_file(path: Path, data: bytes | None = None) -> None:
         raise InputError(
             path,
             f"the file is {size:,} bytes; cilo reads at most {current().max_file_bytes:,} "
-            "(cilo.limits(max_file_bytes=...) changes it)",
+            f"({changed_by('max_file_bytes')})",
         )
     if data is not None and path.suffix.lower() in (".rdf", ".owl", ".xml"):
         match = _DTD.search(data)
@@ -125,7 +155,9 @@ def check_triples(path: Path | str, count: int) -> None:
     """Refuse a file that parsed to more triples than the limit."""
     if count > current().max_triples:
         raise InputError(
-            path, f"the file holds {count:,} triples; cilo reads at most {current().max_triples:,} per file"
+            path,
+            f"the file holds {count:,} triples; cilo reads at most {current().max_triples:,} per file "
+            f"({changed_by('max_triples')})",
         )
 
 
