@@ -643,3 +643,41 @@ def test_limits_set_on_the_command_line_apply() -> None:
     assert done.returncode == 2 and "more than 5 steps, cilo's limit" in done.stderr
     done = run_cli("--limit", "max_triples=10", "validate", FINNISH)
     assert done.returncode == 2 and "reads at most 10 per file (`cilo --limit max_triples=...`" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["convert", "--to", "nt"],
+        ["validate"],
+        ["report", "-o", "r.html"],
+        ["network"],
+        ["reason"],
+        ["store"],
+    ],
+)
+def test_more_prefixes_than_the_limit_are_refused_on_every_path(command: list[str], tmp_path: Path) -> None:
+    payload = HOSTILE / "many-prefixes.ttl"
+    args = ["store", "load", tmp_path / "db", payload] if command == ["store"] else [command[0], payload]
+    done = run_cli(*args, *command[1:], cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(
+        f"cilo: error: {payload}, line 1002: more than 1,000 prefix declarations; cilo reads at most 1,000"
+    )
+    with cilo.limits(max_prefixes=1001):
+        assert len(cilo.load(payload)) == 1
+
+
+def test_long_lines_are_read_whole_not_rescanned(tmp_path: Path) -> None:
+    # rdflib's line readers matched a 4 MB line again on each 2 KiB read (41 s); YAML and JSON-LD
+    # go through N-Quads, so a 4 MB YAML scalar took as long
+    from cilo.formats.rdfsyntax import _WholeLines
+
+    stream = _WholeLines("a" * 5000 + "\nb\n")
+    assert (stream.read(2048), stream.read(2048), stream.read(2048)) == ("a" * 5000 + "\n", "b\n", "")
+    text = "x" * 4_000_000
+    (tmp_path / "long.nt").write_text(f'<http://e.org/s> <http://e.org/p> "{text}" .\n', encoding="utf-8")
+    (tmp_path / "long.nq").write_text(f'<http://e.org/s> <http://e.org/p> "{text}" <http://e.org/g> .\n')
+    (tmp_path / "long.yaml").write_text(f"id: https://e.org/i\nlabel: {text}\n", encoding="utf-8")
+    for name in ("long.nt", "long.nq", "long.yaml"):
+        assert any(len(o) == len(text) for o in cilo.load(tmp_path / name).objects()), name

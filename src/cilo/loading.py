@@ -12,13 +12,14 @@ import xml.sax
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from cilo.context import NOT_IN_IRIS
 from cilo.errors import InputError
 from cilo.formats import description, table
+from cilo.formats.rdfsyntax import LINE_FORMATS, parse_rdf
 from cilo.safety import check_file, check_triples
 
 #: File extension -> format: an rdflib parser name, or ``yaml``, ``json`` or ``csv``.
@@ -36,10 +37,6 @@ FORMATS: dict[str, str] = {
     ".jsonld": "json",
     ".csv": "csv",
 }
-#: Formats that carry named graphs; their graphs are merged into one.
-_QUAD_FORMATS = {"nquads", "trig"}
-#: Line-based formats, whose parser does not report the line: it is found by parsing line by line.
-_LINE_FORMATS = {"nt", "nquads"}
 
 PathLike = str | Path
 #: The UTF-8 byte-order mark some editors write first; no RDF syntax allows it, so it is dropped.
@@ -129,20 +126,7 @@ def _read(data: bytes, fmt: str, source: str, base: str | None) -> Graph:
         return description.read(data, source, syntax="yaml" if fmt == "yaml" else "json", base=base)
     if fmt == "csv":
         return table.read(data, source, base=base)
-    return _parse(data, fmt)
-
-
-def _parse(data: bytes, fmt: str) -> Graph:
-    if fmt in _QUAD_FORMATS:
-        ds = Dataset()
-        ds.parse(data=data, format=fmt)
-        merged = Graph()
-        for s, p, o, _ in ds.quads((None, None, None, None)):
-            merged.add((s, p, o))
-        for prefix, ns in ds.namespaces():
-            merged.bind(prefix, ns)
-        return merged
-    return Graph().parse(data=data, format=fmt)
+    return parse_rdf(data, fmt)
 
 
 def _check_iris(graph: Graph, path: PathLike, data: bytes) -> None:
@@ -177,7 +161,9 @@ def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputEr
         )
     if isinstance(error, UnicodeDecodeError):
         return InputError(path, "the file is not valid UTF-8 text", line=data[: error.start].count(b"\n") + 1)
-    if isinstance(error, ParserError) and fmt in _LINE_FORMATS:
+    if (
+        isinstance(error, ParserError) and fmt in LINE_FORMATS
+    ):  # rdflib does not say the line: parsed line by line
         expected = "N-Triples" if fmt == "nt" else "N-Quads"
         return InputError(
             path,
@@ -203,7 +189,7 @@ def _first_bad_line(data: bytes, fmt: str) -> int | None:
         if not text.strip() or text.lstrip().startswith(b"#"):
             continue
         try:
-            _parse(text + b"\n", fmt)
+            parse_rdf(text + b"\n", fmt)
         except Exception:
             return number
     return None

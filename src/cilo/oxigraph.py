@@ -65,6 +65,7 @@ def rdf_bytes(path: PathLike) -> tuple[bytes, Any] | None:
         data = p.read_bytes().removeprefix(BOM)
     except OSError as e:
         raise InputError(path, f"cannot read the file: {e.strerror}") from None
+    check_file(p, data)
     return data, getattr(pyoxigraph.RdfFormat, fmt)
 
 

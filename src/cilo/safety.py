@@ -42,6 +42,8 @@ class Limits:
     max_query_chars: int = 1_000_000
     #: Deepest nesting of ``( { [`` in a SPARQL query.
     max_query_depth: int = 200
+    #: Most prefix declarations one Turtle, TriG or RDF/XML file may make.
+    max_prefixes: int = 1_000
     #: Most nodes ``owl:sameAs`` may make one before ``cilo reason`` (rl) refuses the data.
     max_same_as_nodes: int = 200
     #: Most actors × links in the actor network whose centralities ``cilo network`` and ``cilo report``
@@ -131,7 +133,8 @@ def no_graph_loading() -> Iterator[None]:
 
 def check_file(path: Path, data: bytes | None = None) -> None:
     """Refuse ``path`` when it is too large (from its size on disk, before reading it, when ``data``
-    is not given), or when ``data`` is RDF/XML that declares a DTD or entities."""
+    is not given), when ``data`` declares more prefixes than :attr:`Limits.max_prefixes`, or when it
+    is RDF/XML that declares a DTD or entities."""
     size = len(data) if data is not None else path.stat().st_size
     if size > current().max_file_bytes:
         raise InputError(
@@ -139,7 +142,20 @@ def check_file(path: Path, data: bytes | None = None) -> None:
             f"the file is {size:,} bytes; cilo reads at most {current().max_file_bytes:,} "
             f"({changed_by('max_file_bytes')})",
         )
-    if data is not None and path.suffix.lower() in (".rdf", ".owl", ".xml"):
+    if data is None:
+        return
+    declaration = _PREFIXES.get(path.suffix.lower())
+    if declaration is not None:
+        limit = current().max_prefixes
+        for count, declared in enumerate(declaration.finditer(data), 1):
+            if count > limit:
+                raise InputError(
+                    path,
+                    f"more than {limit:,} prefix declarations; cilo reads at most {limit:,} in a file "
+                    f"(rdflib's time grows with their square; {changed_by('max_prefixes')})",
+                    line=data[: declared.start() + 1].count(b"\n") + 1,
+                )
+    if path.suffix.lower() in (".rdf", ".owl", ".xml"):
         match = _DTD.search(data)
         if match:
             line = data[: match.start()].count(b"\n") + 1
@@ -161,6 +177,10 @@ def check_triples(path: Path | str, count: int) -> None:
         )
 
 
+_TURTLE_PREFIX = re.compile(rb"(?:^|[\s.;])(?:@prefix|prefix)\s+[^\s:<]*:\s*<", re.IGNORECASE)
+_XML_PREFIX = re.compile(rb"\sxmlns:[\w.-]+\s*=")
+_PREFIXES = {".ttl": _TURTLE_PREFIX, ".trig": _TURTLE_PREFIX}
+_PREFIXES.update(dict.fromkeys((".rdf", ".owl", ".xml"), _XML_PREFIX))
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 # SPARQL lexemes that can hide brackets or keywords: comments, strings (long and short), IRIs,

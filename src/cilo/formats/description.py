@@ -28,13 +28,12 @@ from __future__ import annotations
 
 import copy
 import json
-import warnings
 from collections import Counter
 from functools import cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-from rdflib import OWL, RDF, RDFS, BNode, Dataset, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.term import Node
 
@@ -53,6 +52,7 @@ from cilo.context import (
 )
 from cilo.errors import InputError, NotExpressibleError, RemoteDocumentError
 from cilo.formats import decode, yamltree
+from cilo.formats.rdfsyntax import parse_rdf
 from cilo.namespace import CILO
 from cilo.ontology import ontology
 from cilo.vocabulary import defined_terms, local_name, resolve, short_names, suggestion
@@ -111,14 +111,7 @@ def _to_rdf(document: Any, base: str, source: str) -> Graph:
         nquads = jsonld.to_rdf(document, options)
     except jsonld.JsonLdError as e:
         raise _jsonld_error(e, source) from None
-    dataset = Dataset()
-    with warnings.catch_warnings():  # rdflib's N-Quads parser uses its own deprecated API
-        warnings.simplefilter("ignore", DeprecationWarning)
-        dataset.parse(data=nquads, format="nquads")
-    graph = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
+    return parse_rdf(nquads, "nquads")
 
 
 def _jsonld_error(error: BaseException, source: str) -> InputError:
