@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import socket
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 import cilo
 from cilo.errors import InputError, QueryError
-from cilo.safety import check_query, current
+from cilo.safety import check_file, check_query, current
 from tests import loopback
 from tests.conftest import EXAMPLES, FIXTURES, run_cli
 
@@ -645,21 +646,24 @@ def test_limits_set_on_the_command_line_apply() -> None:
     assert done.returncode == 2 and "reads at most 10 per file (`cilo --limit max_triples=...`" in done.stderr
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["convert", "--to", "nt"],
-        ["validate"],
-        ["report", "-o", "r.html"],
-        ["network"],
-        ["reason"],
-        ["store"],
-    ],
-)
-def test_more_prefixes_than_the_limit_are_refused_on_every_path(command: list[str], tmp_path: Path) -> None:
+READING_COMMANDS = ["convert", "validate", "report", "network", "reason", "store", "query"]
+
+
+def _read_by(command: str, payload: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``cilo COMMAND`` reading ``payload`` (written to files in ``tmp_path``)."""
+    args: dict[str, list[str | Path]] = {
+        "convert": ["convert", payload, "--to", "nt"],
+        "report": ["report", payload, "-o", tmp_path / "r.html"],
+        "store": ["store", "load", tmp_path / "db", payload],
+        "query": ["query", "table3", payload],
+    }
+    return run_cli(*args.get(command, [command, payload]), cwd=tmp_path)
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS)
+def test_more_prefixes_than_the_limit_are_refused_on_every_path(command: str, tmp_path: Path) -> None:
     payload = HOSTILE / "many-prefixes.ttl"
-    args = ["store", "load", tmp_path / "db", payload] if command == ["store"] else [command[0], payload]
-    done = run_cli(*args, *command[1:], cwd=tmp_path)
+    done = _read_by(command, payload, tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr.startswith(
         f"cilo: error: {payload}, line 1002: more than 1,000 prefix declarations; cilo reads at most 1,000"
@@ -681,3 +685,25 @@ def test_long_lines_are_read_whole_not_rescanned(tmp_path: Path) -> None:
     (tmp_path / "long.yaml").write_text(f"id: https://e.org/i\nlabel: {text}\n", encoding="utf-8")
     for name in ("long.nt", "long.nq", "long.yaml"):
         assert any(len(o) == len(text) for o in cilo.load(tmp_path / name).objects()), name
+
+
+@pytest.mark.parametrize("command", READING_COMMANDS)
+def test_turtle_nested_100k_deep_is_refused_the_same_way_on_every_path(command: str, tmp_path: Path) -> None:
+    payload = tmp_path / "nested.ttl"
+    payload.write_text("<http://e.org/s> <http://e.org/p>\n" + "(" * 100_000 + ")" * 100_000 + " .\n")
+    done = _read_by(command, payload, tmp_path)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith(
+        f"cilo: error: {payload}, line 2: brackets or lists nested more than 100 deep; cilo reads at most 100"
+    )
+
+
+def test_the_nesting_check_reads_past_strings_iris_comments_and_escapes() -> None:
+    deep = b"(" * 100 + b")" * 100
+    hiding = (
+        b'<http://e.org/s> <http://e.org/p> """ ( [ \\" ( """, "(\\"(", \'[\', <http://e.org/x(> . # ((((\n'
+    )
+    check_file(Path("x.ttl"), hiding * 200 + b"<http://e.org/s> <http://e.org/p> " + deep + b" .\n")
+    for turtle in [*EXAMPLES.glob("*.ttl"), *FIXTURES.rglob("*.ttl")]:  # nothing real comes near
+        with cilo.limits(max_nesting=10, max_prefixes=2000):
+            check_file(turtle, turtle.read_bytes())

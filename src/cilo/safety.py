@@ -42,6 +42,8 @@ class Limits:
     max_query_chars: int = 1_000_000
     #: Deepest nesting of ``( { [`` in a SPARQL query.
     max_query_depth: int = 200
+    #: Deepest nesting of ``[ ]`` and ``( )`` in a Turtle or TriG file.
+    max_nesting: int = 100
     #: Most prefix declarations one Turtle, TriG or RDF/XML file may make.
     max_prefixes: int = 1_000
     #: Most nodes ``owl:sameAs`` may make one before ``cilo reason`` (rl) refuses the data.
@@ -155,6 +157,8 @@ def check_file(path: Path, data: bytes | None = None) -> None:
                     f"(rdflib's time grows with their square; {changed_by('max_prefixes')})",
                     line=data[: declared.start() + 1].count(b"\n") + 1,
                 )
+    if path.suffix.lower() in (".ttl", ".trig"):
+        _check_nesting(path, data)
     if path.suffix.lower() in (".rdf", ".owl", ".xml"):
         match = _DTD.search(data)
         if match:
@@ -165,6 +169,25 @@ def check_file(path: Path, data: bytes | None = None) -> None:
                 "can make a small file take minutes or all memory; remove the DOCTYPE and write the IRIs out",
                 line=line,
             )
+
+
+def _check_nesting(path: Path, data: bytes) -> None:
+    """Refuse Turtle or TriG whose ``[ ]`` and ``( )`` nest deeper than :attr:`Limits.max_nesting`,
+    read past strings, IRIs, comments and escapes (rdflib's reader recurses at each level)."""
+    depth, limit = 0, current().max_nesting
+    for token in _TURTLE_TOKENS.finditer(data):
+        bracket = token.group()
+        if bracket in (b"[", b"("):
+            depth += 1
+            if depth > limit:
+                raise InputError(
+                    path,
+                    f"brackets or lists nested more than {limit:,} deep; cilo reads at most {limit:,} "
+                    f"({changed_by('max_nesting')})",
+                    line=data[: token.start()].count(b"\n") + 1,
+                )
+        elif bracket in (b"]", b")"):
+            depth -= 1
 
 
 def check_triples(path: Path | str, count: int) -> None:
@@ -181,6 +204,15 @@ _TURTLE_PREFIX = re.compile(rb"(?:^|[\s.;])(?:@prefix|prefix)\s+[^\s:<]*:\s*<", 
 _XML_PREFIX = re.compile(rb"\sxmlns:[\w.-]+\s*=")
 _PREFIXES = {".ttl": _TURTLE_PREFIX, ".trig": _TURTLE_PREFIX}
 _PREFIXES.update(dict.fromkeys((".rdf", ".owl", ".xml"), _XML_PREFIX))
+# Turtle's strings (long and short), IRIs, comments and escapes, which can hold brackets; then brackets
+_TURTLE_TOKENS = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\n\r]|\\.)*"'
+    rb"|'(?:[^'\\\n\r]|\\.)*'"
+    rb"|<[^>\s]*>|#[^\n\r]*|\\.|[\[\]()]",
+    re.DOTALL,
+)
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 # SPARQL lexemes that can hide brackets or keywords: comments, strings (long and short), IRIs,
