@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from cilo.errors import DescriptionError, RemoteDocumentError
@@ -54,23 +56,29 @@ def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str
     raise refused(url)
 
 
-def prefixes() -> dict[str, str]:
-    """The prefixes the context declares (terms whose value is a namespace IRI)."""
-    return {
-        term: value
-        for term, value in context().items()
-        if isinstance(value, str) and not term.startswith("@") and value.endswith(("#", "/"))
-    }
+@cache
+def prefixes() -> Mapping[str, str]:
+    """The prefixes the context declares (terms whose value is a namespace IRI); read-only."""
+    return MappingProxyType(
+        {
+            term: value
+            for term, value in context().items()
+            if isinstance(value, str) and not term.startswith("@") and value.endswith(("#", "/"))
+        }
+    )
 
 
-def term_definitions() -> dict[str, dict[str, Any]]:
-    """Every term of the context that is not a prefix, as an expanded definition with ``@id``."""
-    found: dict[str, dict[str, Any]] = {}
+@cache
+def term_definitions() -> Mapping[str, Mapping[str, Any]]:
+    """Every term of the context that is not a prefix, as an expanded definition with ``@id``;
+    read-only (computed once: a 2,000-initiative YAML file asked for it 118,000 times)."""
+    found: dict[str, Mapping[str, Any]] = {}
+    namespaces = prefixes()
     for term, value in context().items():
-        if term.startswith("@") or term in prefixes():
+        if term.startswith("@") or term in namespaces:
             continue
-        found[term] = {"@id": value} if isinstance(value, str) else dict(value)
-    return found
+        found[term] = MappingProxyType({"@id": value} if isinstance(value, str) else dict(value))
+    return MappingProxyType(found)
 
 
 def expand_curie(value: str) -> str:

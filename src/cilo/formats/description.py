@@ -29,6 +29,7 @@ from __future__ import annotations
 import copy
 import json
 from collections import Counter
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -286,7 +287,7 @@ class _Checker:
             except ValueError as e:  # an unknown name (TermError) or not an IRI
                 raise self.fail(where, str(e)) from None
 
-    def term_value(self, value: Any, path: yamltree.Path, definition: dict[str, Any]) -> None:
+    def term_value(self, value: Any, path: yamltree.Path, definition: Mapping[str, Any]) -> None:
         kind = definition.get("@type")
         for i, item in enumerate(value if isinstance(value, list) else [value]):
             where = (*path, i) if isinstance(value, list) else path
