@@ -50,7 +50,7 @@ bench: $(DEV)
 
 # At least 10,000 mutated inputs through the loaders and the command line (tests/fuzz.py).
 fuzz: $(DEV)
-	$(BIN)/python tests/fuzz.py --inputs 10000
+	$(BIN)/python tests/fuzz.py --inputs 10000 --queries 10000
 
 # The generated documentation: the ontology reference (pyLODE) and the CLI reference.
 docs: $(DEV)

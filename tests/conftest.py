@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -30,12 +30,13 @@ def cilo_exe() -> str:
     return str(exe) if exe.exists() else (shutil.which("cilo") or "cilo")
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real ``cilo`` command, as a user would."""
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, under: Sequence[str | Path] = ()
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``cilo`` command, as a user would (``under`` another program, such as strace)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    return subprocess.run(
-        [cilo_exe(), *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
-    )
+    command = [*map(str, under), cilo_exe(), *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=cwd, env=env)
 
 
 @pytest.fixture(autouse=True)

@@ -132,3 +132,39 @@ def targets(path: Path) -> dict[str, Callable[[], Outcome]]:
         "convert": lambda: command("convert", p, "--to", "ttl"),
         "network": lambda: command("network", p, "--format", "json"),
     }
+
+
+# --- SERVICE in disguise: a differential of cilo's refusal against rdflib's parser ---------------
+
+#: SPARQL's hard tokens: code-point escapes, line terminators, local-name escapes, strings with
+#: braces, ``<`` as operator and IRI, comments.
+SERVICE_TOKENS = [
+    "SELECT ?s WHERE {", "}", "{", "?s ?p ?o .", "SERVICE", "\\u0053ERVICE", "\\U00000053ERVICE",
+    "SERV\\u0049CE",
+    "<http://127.0.0.1:9/sparql>", "# a comment", "\r", "\n", " ", "'}'", '"{"', '"""a\nb"""', "ex:a\\'",
+    "ex:b\\.c", "<", "FILTER (?s < 3)", "OPTIONAL", "UNION", "( ?o )", "'''x'''", "ex:", "%41",
+]  # fmt: skip
+
+
+def service_queries() -> st.SearchStrategy[str]:
+    """Query texts built from :data:`SERVICE_TOKENS`."""
+    prefix = "PREFIX ex: <https://example.org/>\n"
+    return st.lists(st.sampled_from(SERVICE_TOKENS), min_size=1, max_size=14).map(
+        lambda t: prefix + " ".join(t)
+    )
+
+
+def service_outcome(text: str) -> Outcome:
+    """``"slip"`` when rdflib's parse of ``text`` holds a SERVICE and cilo's check lets it through;
+    else ``"rejected"`` or ``"accepted"`` by cilo's check (a crash when it raises anything else)."""
+    from cilo.safety import _nodes, check_query, parse_tree
+
+    try:
+        tree = parse_tree(text)
+    except Exception:
+        tree = None
+    has_service = tree is not None and any(
+        getattr(n, "name", None) == "ServiceGraphPattern" for n in _nodes(tree)
+    )
+    outcome = classify(lambda: check_query(text))
+    return "slip" if has_service and outcome == "accepted" else outcome

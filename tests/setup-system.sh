@@ -2,10 +2,11 @@
 # Find or install the programs the tests run beside cilo, from Debian's packages:
 #   chromium, chromedriver    the report's browser test (tests/test_htmlreport.py)
 #   virtuoso-t, isql-vt       validation and queries at a Virtuoso 7 endpoint (tests/test_shacl_remote.py)
+#   strace                    sees native connections no audit hook sees (tests/test_safety.py)
 # Run by `make test`; says what to do, and fails, when it can neither find nor install them.
 set -uo pipefail
 missing=()
-for pair in chromium:chromium chromedriver:chromium-driver virtuoso-t:virtuoso-opensource-7-bin isql-vt:virtuoso-opensource-7-bin; do
+for pair in chromium:chromium chromedriver:chromium-driver virtuoso-t:virtuoso-opensource-7-bin isql-vt:virtuoso-opensource-7-bin strace:strace; do
   command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
