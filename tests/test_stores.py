@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import RDF
+from rdflib import RDF, Literal
 
 import cilo
 from cilo import Endpoint, MemoryStore, OxigraphStore, QueryError
@@ -137,10 +137,28 @@ def test_a_silent_endpoint_times_out_instead_of_hanging() -> None:
 
 
 def test_values_block_opens_the_outermost_group_whatever_comes_before() -> None:
-    text = '# a comment with { brace\nPREFIX ex: <https://e.org/{x}>\nSELECT ?a WHERE { ?a ex:p "}" }'
+    text = '# a comment with { brace\nPREFIX ex: <https://e.org/#x>\nSELECT ?a WHERE { ?a ex:p "}" }'
     out = with_values(text, {"a": cilo.CILO.Evaluator})
     assert out.index("VALUES (?a) { (<https://w3id.org/cilo#Evaluator>) }") > out.index("WHERE {")
     assert with_values(text, {}) == text
+
+
+def test_values_placement_uses_the_lexer_of_the_refusals(tmp_path: Path) -> None:
+    # `<` as an operator is no IRI (the old scan jumped to the next `>`), a brace inside a string is
+    # no group, and an escaped brace is one: every engine places the block where the refusals look
+    query = tmp_path / "lexer.rq"
+    query.write_text(
+        "# name: lexer\n# description: x\n# parameters: role (role)\nPREFIX cilo: <https://w3id.org/cilo#>\n"
+        'SELECT ?role (STRLEN(STR(?role)) < 40 AS ?short) ?text WHERE \\u007B BIND("VALUES { }" AS ?text)\n'
+        "  ?role cilo:representsFunction ?f . }\n",
+        encoding="utf-8",
+    )
+    store = cilo.OxigraphStore(tmp_path / "db")
+    store.load([EXAMPLES / "finnish-ci-model.yaml"])
+    expected = [{"role": cilo.CILO.Evaluator, "short": Literal(True), "text": Literal("VALUES { }")}]
+    for data in (EXAMPLES / "finnish-ci-model.yaml", store):
+        rows = cilo.query(query, data, role="Evaluator").rows
+        assert [dict(r) for r in {tuple(r.items()) for r in rows}] == expected
 
 
 def _dump(store_dir: Path) -> bytes:

@@ -313,6 +313,15 @@ def parse_tree(text: str) -> Any:
     return parseQuery(text)
 
 
+def first_group(text: str) -> int:
+    """The index of the first ``{`` outside comments, strings and IRIs, by the lexer the refusals
+    use (one lexer for every place cilo reads query text: refusals, VALUES, the SHACL engine)."""
+    for match in _LEXEMES.finditer(text):
+        if match.group() == "{":
+            return match.start()
+    raise QueryError("the query has no group ({ ... }) to bind parameters in")
+
+
 def _check_lexemes(text: str, source: str, *, allow_service: bool) -> None:
     depth = 0
     for match in _LEXEMES.finditer(text):

@@ -26,7 +26,7 @@ from cilo.ontology import ontology
 from cilo.oxigraph import has_named_graphs
 from cilo.oxigraph import rows as oxigraph_rows
 from cilo.results import Results, plain_literal
-from cilo.safety import no_graph_loading
+from cilo.safety import decode_code_points, first_group, no_graph_loading
 from cilo.shacl.remote import AtEndpoint, InStore
 from cilo.sparqlclient import select
 
@@ -233,6 +233,7 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
         return text
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(_n3(term) for term in bindings.values())
+    text = decode_code_points(text)  # as the engine reads it: an escaped brace is a brace
     at = first_group(text) + 1
     return f"{text[:at]}\n    VALUES ({names}) {{ ({values}) }}\n{text[at:]}"
 
@@ -241,31 +242,6 @@ def _n3(term: Node) -> str:
     if not isinstance(term, URIRef | Literal):
         raise QueryError(f"a parameter must be an IRI or a literal, not {term!r}")
     return term.n3()
-
-
-def first_group(text: str) -> int:
-    """The index of the first ``{`` that is not in a comment, a string or an IRI."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            i = text.find("\n", i)
-            if i < 0:
-                break
-        elif c == "<":
-            i = text.find(">", i)
-            if i < 0:
-                break
-        elif c in "'\"":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            i = text.find(quote, i + len(quote))
-            if i < 0:
-                break
-            i += len(quote) - 1
-        elif c == "{":
-            return i
-        i += 1
-    raise QueryError("the query has no group ({ ... }) to bind parameters in")
 
 
 def _plain(term: Any) -> Node | None:

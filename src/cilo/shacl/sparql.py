@@ -24,7 +24,7 @@ from rdflib.paths import Path as RdflibPath
 from rdflib.term import Node
 
 from cilo.errors import ShapesError, UnsupportedError
-from cilo.safety import parse_tree
+from cilo.safety import decode_code_points, first_group, parse_tree
 
 _THIS = Variable("this")
 _SPARQL_CONSTRAINT = SH.SPARQLConstraintComponent
@@ -61,7 +61,6 @@ def compile_constraint(
 ) -> Any:
     """The plan of one SPARQL constraint of ``shape``, for the focus nodes ``focus`` binds to ``?this``."""
     from cilo.shacl.compiler import Plan
-    from cilo.stores import first_group
 
     if shapes.value(constraint, SH.deactivated) == Literal(True):
         return None
@@ -83,6 +82,7 @@ def compile_constraint(
     text = re.sub(r"\$this\b", "?this", text)
     check(text, shape)
     reads = predicates_read(algebra(text))
+    text = decode_code_points(text)  # as the engine reads it: an escaped brace is a brace
     at = first_group(text) + 1
     query = text[:at] + f" {focus} " + text[at:]
     message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
