@@ -13,6 +13,7 @@ sees a SERVICE, cilo lets it pass) fails the run like a crash. Strategies: tests
 from __future__ import annotations
 
 import argparse
+import logging
 import multiprocessing
 import sys
 import tempfile
@@ -33,6 +34,8 @@ def run_target(target: str, count: int, seed: int, folder: Path, results: object
     ``folder/current`` so the parent can name it if the process dies."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hypothesis_seed
+
+    logging.getLogger("rdflib").setLevel(logging.ERROR)  # as the command line does: odd IRIs are errors
 
     counts: Counter[str] = Counter()
     crashes: list[tuple[str, str, bytes]] = []
