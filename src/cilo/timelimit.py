@@ -3,36 +3,48 @@
 Neither rdflib nor pyoxigraph can interrupt a running query, and a pathological property path can run
 for hours; a forked child shares the loaded data without copying it, and killing it is always clean.
 Forking is only safe while this process runs no threads of its own: an open on-disk Oxigraph store
-runs RocksDB's. Work on such a store runs ``fresh``: in a child of a ``forkserver`` (a clean
-process started once, with cilo imported), which opens the store again, read-only, by its path.
-Where ``fork`` is not available (Windows, macOS's default) the function runs in this process,
-without a limit.
+runs RocksDB's. Work on such a store runs ``fresh``: in a new interpreter (``python -m
+cilo.timelimit``, about 0.2 s to start) that is sent the pickled function and opens the store again,
+read-only, by its path. Unlike multiprocessing's spawn and forkserver, it never runs the caller's
+``__main__`` again. Where ``fork`` is not available (Windows, macOS's default) the function runs in
+this process, without a limit.
 """
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from cilo.errors import TimeLimitError, WorkerError
 
 T = TypeVar("T")
+Outcome = tuple[bool, Any]
 
 
 def run_limited(function: Callable[[], T], seconds: float, *, fresh: bool = False) -> T:
     """``function()``, computed in a child process and stopped after ``seconds``.
 
-    The child is forked from this process, or with ``fresh`` from a clean forkserver (``function``
-    must then pickle: a module-level function or a :func:`functools.partial` of one). Its exceptions
-    are raised here again (they must be picklable, as cilo's are); its result comes back pickled.
+    The child is forked from this process or, with ``fresh``, a new interpreter (``function`` must
+    then pickle: a module-level function or a :func:`functools.partial` of one). Its exceptions are
+    raised here again (they must be picklable, as cilo's are); its result comes back pickled.
     """
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" not in methods:  # pragma: no cover - Linux has fork
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Linux has fork
         return function()
-    context = _forkserver() if fresh and "forkserver" in methods else multiprocessing.get_context("fork")
+    ok, value = _in_new_interpreter(function, seconds) if fresh else _in_fork(function, seconds)
+    if ok:
+        return value  # type: ignore[no-any-return]
+    raise value
+
+
+def _in_fork(function: Callable[[], Any], seconds: float) -> Outcome:
+    context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(function, sender), daemon=True)
     child.start()
@@ -41,38 +53,61 @@ def run_limited(function: Callable[[], T], seconds: float, *, fresh: bool = Fals
         if not receiver.poll(seconds):
             raise TimeLimitError(f"stopped after {seconds:g} s")
         try:
-            ok, value = receiver.recv()
+            outcome: Outcome = receiver.recv()
         except EOFError:
             child.join(5)  # reaped, so its exit code is known
-            code = child.exitcode
-            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            raise WorkerError(f"the process that ran it ended without an answer ({how})") from None
+            raise _died(child.exitcode) from None
     finally:
         if child.is_alive():
             child.kill()
         child.join()
         receiver.close()
-    if ok:
-        return value  # type: ignore[no-any-return]
-    raise value
+    return outcome
 
 
-@functools.cache
-def _forkserver() -> Any:
-    """The forkserver context, its server importing cilo's stores once (children start in milliseconds)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["cilo.stores", "cilo.querying"])
-    return context
+def _in_new_interpreter(function: Callable[[], Any], seconds: float) -> Outcome:
+    package_root = str(Path(__file__).resolve().parents[1])  # where this cilo is imported from
+    paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "cilo.timelimit"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    ) as child:
+        try:
+            answer, _ = child.communicate(pickle.dumps(function), timeout=seconds)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise TimeLimitError(f"stopped after {seconds:g} s") from None
+    if not answer:
+        raise _died(child.returncode)
+    outcome: Outcome = pickle.loads(answer)
+    return outcome
+
+
+def _died(code: int | None) -> WorkerError:
+    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    return WorkerError(f"the process that ran it ended without an answer ({how})")
+
+
+def _outcome(function: Callable[[], Any]) -> Outcome:
+    """``(True, result)`` or ``(False, exception)``, the exception as text when it does not pickle."""
+    try:
+        return (True, function())
+    except BaseException as e:
+        try:
+            pickle.dumps(e)
+        except Exception:
+            return (False, RuntimeError("".join(traceback.format_exception_only(type(e), e)).strip()))
+        return (False, e)
 
 
 def _child(function: Callable[[], Any], sender: Any) -> None:
-    try:
-        outcome = (True, function())
-    except BaseException as e:
-        try:
-            outcome = (False, e)
-            sender.send(outcome)
-            return
-        except Exception:  # an exception that does not pickle: its text does
-            outcome = (False, RuntimeError("".join(traceback.format_exception_only(type(e), e)).strip()))
-    sender.send(outcome)
+    sender.send(_outcome(function))
+
+
+if __name__ == "__main__":  # a fresh worker: a pickled function on stdin, its pickled outcome on stdout
+    sys.stdout.buffer.write(pickle.dumps(_outcome(pickle.loads(sys.stdin.buffer.read()))))
