@@ -128,3 +128,24 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised_and_read_back(tm
     query = ["query", "who-holds-role", path, "--format", "csv"]
     assert "'@SUM(1+1)" in run_cli(*query).stdout
     assert "'@SUM" not in run_cli(*query, "--raw-csv").stdout
+
+
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from cilo.writing import write_atomic
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    target = tmp_path / "out.ttl"
+    stale = tmp_path / f".out.ttl.{int(gone.stdout)}.k1ll3d.tmp"  # as a write killed by SIGKILL leaves it
+    live = tmp_path / f".out.ttl.{os.getpid()}.busy.tmp"  # a write still running here
+    other = tmp_path / f".other.ttl.{int(gone.stdout)}.k1ll3d.tmp"  # another file's
+    for path in (stale, live, other):
+        path.write_text("part")
+    write_atomic(target, "whole\n")
+    assert target.read_text() == "whole\n"
+    assert not stale.exists() and live.exists() and other.exists()

@@ -6,6 +6,7 @@ replaces the target only once it is complete.
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 import tempfile
@@ -89,8 +90,9 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
         target = target.resolve()
     if not target.parent.is_dir():
         raise OutputError(f"{path}: no folder {target.parent} to write it in")
+    _remove_stale(target)
     try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp")
     except OSError as e:
         raise OutputError(f"{path}: cannot write in {target.parent}: {e.strerror}") from None
     try:
@@ -103,6 +105,21 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove the temporary files an earlier write of ``target`` left when it was killed: those
+    whose writer (the process id in their name) is no longer running."""
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        pid = stale.name[len(target.name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # running, under another user
 
 
 def _mode_for(target: Path) -> int:
