@@ -719,3 +719,17 @@ def test_the_nesting_check_reads_past_strings_iris_comments_and_escapes() -> Non
     for turtle in [*EXAMPLES.glob("*.ttl"), *FIXTURES.rglob("*.ttl")]:  # nothing real comes near
         with cilo.limits(max_nesting=10, max_prefixes=2000):
             check_file(turtle, turtle.read_bytes())
+
+
+def test_the_command_keeps_to_its_memory_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    big.write_text("id: https://e.org/i\nlabel: " + "x" * 10_000_000 + "\n", encoding="utf-8")
+    convert = ["convert", big, "--to", "nt", "-o", tmp_path / "o.nt"]
+    done = run_cli("--limit", "max_memory_bytes=100000000", *convert)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "cilo: error: the command needed more memory than its limit of 100,000,000 bytes "
+        "(`cilo --limit max_memory_bytes=...` changes it)\n"
+    )
+    assert not (tmp_path / "o.nt").exists()
+    assert run_cli(*convert).returncode == 0  # 8 GiB by default

@@ -27,7 +27,7 @@ from cilo.choices import (
 from cilo.errors import CiloError, UsageError
 from cilo.loading import FORMATS, load
 from cilo.resources import DEFAULT_PROFILE, profiles
-from cilo.safety import LIMIT_NAMES, current, limits, parse_limits
+from cilo.safety import LIMIT_NAMES, current, limits, memory_budget, parse_limits
 
 if TYPE_CHECKING:
     from cilo.stores import Endpoint, OxigraphStore
@@ -232,11 +232,13 @@ def _base_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
+    """Run the command line; returns the exit code. ``own_process``: the process is cilo's alone
+    (the ``cilo`` command), so the memory limit may be set on it."""
     args = _parser().parse_args(argv)
     # rdflib logs a warning for each odd IRI it meets; cilo reports what matters as errors instead
     logging.getLogger("rdflib").setLevel(logging.ERROR)
+    memory = current().max_memory_bytes
     try:
         chosen = parse_limits(args.limit)
         chosen.update(
@@ -245,7 +247,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             if getattr(args, name, None) is not None
         )
         with limits(**chosen):
+            memory = current().max_memory_bytes
+            if own_process:
+                memory_budget(memory)
             return _command(args)
+    except MemoryError:
+        print(
+            f"cilo: error: the command needed more memory than its limit of {memory:,} "
+            "bytes (`cilo --limit max_memory_bytes=...` changes it)",
+            file=sys.stderr,
+        )
+        return 2
     except CiloError as e:
         from cilo.formats.cells import printable
 
@@ -369,7 +381,7 @@ def _store(args: argparse.Namespace) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    sys.exit(main(own_process=True))
 
 
 def _reason(args: argparse.Namespace) -> int:

@@ -112,7 +112,7 @@ def parse_data(data: bytes, path: PathLike, *, base: str | None = None) -> Graph
     fmt = format_for(path)
     try:
         parsed = _read(data, fmt, str(path), base)
-    except InputError:
+    except (InputError, MemoryError):  # out of memory is the command's limit, not the file's syntax
         raise
     except Exception as e:
         raise _explain(path, fmt, data, e) from None

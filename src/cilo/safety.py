@@ -51,6 +51,9 @@ class Limits:
     #: Most actors × links in the actor network whose centralities ``cilo network`` and ``cilo report``
     #: compute (betweenness takes time in proportion: some 15 million a second on a laptop).
     max_network_work: int = 1_000_000_000
+    #: Most memory (data segment: heap and private mappings) the ``cilo`` command may use; the
+    #: library sets no memory limit, which would hold for the whole process.
+    max_memory_bytes: int = 8 << 30
     #: Wall-clock seconds a query (built-in or your own) may run before it is stopped.
     query_seconds: float = 120.0
     #: Wall-clock seconds HermiT may run before it is stopped.
@@ -69,6 +72,19 @@ class Limits:
 
 _CURRENT: ContextVar[Limits] = ContextVar("cilo_limits", default=Limits())  # noqa: B039 - frozen
 LIMIT_NAMES = tuple(f.name for f in dataclasses.fields(Limits))
+
+
+def memory_budget(limit: int) -> None:
+    """Hold this process (and the processes it starts) to ``limit`` bytes of data memory
+    (``RLIMIT_DATA``), or less when the hard limit is lower; where there are no rlimits, nothing."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
 
 
 def changed_by(name: str) -> str:

@@ -78,6 +78,8 @@ class MemoryStore:
                 f"{query.name}: the query recursed too deeply in rdflib (a property path such as p* over a "
                 "large graph?); an Oxigraph store (`cilo store load`, --store) evaluates it without recursion"
             ) from None
+        except MemoryError:
+            raise
         except Exception as e:  # an evaluation error inside rdflib
             raise QueryError(f"{query.name}: the query failed in rdflib: {e}") from None
         return Results(variables, rows)

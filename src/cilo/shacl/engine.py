@@ -243,7 +243,7 @@ def _pyshacl(data: Data, shapes: Graph, compiled: list[Node]) -> list[Validation
     graph = data.graph()
     try:
         report = reference.run(graph, shapes)
-    except (InputError, ShapesError):
+    except (InputError, ShapesError, MemoryError):
         raise
     except Exception as e:  # pySHACL's ReportableRuntimeError, ConstraintLoadError, ShapeLoadError
         message = getattr(e, "message", None) or str(e)
