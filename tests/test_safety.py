@@ -733,3 +733,27 @@ def test_the_command_keeps_to_its_memory_limit(tmp_path: Path) -> None:
     )
     assert not (tmp_path / "o.nt").exists()
     assert run_cli(*convert).returncode == 0  # 8 GiB by default
+
+
+def test_the_command_keeps_to_its_time_limit_and_takes_its_workers_with_it(tmp_path: Path) -> None:
+    disjoint = tmp_path / "disjoint.ttl"  # a name of this test's own, to find its processes by
+    disjoint.write_bytes((HOSTILE / "disjoint-classes.ttl").read_bytes())
+    assert run_cli("store", "load", tmp_path / "db", disjoint).returncode == 0
+    for where in ([disjoint], ["--store", tmp_path / "db"]):
+        done = run_cli("--limit", "command_seconds=1", "query", "inconsistencies", *where)
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == (
+            "cilo: error: the command ran past its time limit of 1 s (`cilo --limit command_seconds=...` "
+            "changes it)\n"
+        )
+        left = [
+            p for p in Path("/proc").glob("[0-9]*/cmdline") if str(tmp_path).encode() in _read_or_empty(p)
+        ]
+        assert left == []
+
+
+def _read_or_empty(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

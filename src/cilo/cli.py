@@ -10,6 +10,7 @@ library's own constants.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -250,6 +251,7 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
             memory = current().max_memory_bytes
             if own_process:
                 memory_budget(memory)
+                _deadline(current().command_seconds)
             return _command(args)
     except MemoryError:
         print(
@@ -377,6 +379,38 @@ def _store(args: argparse.Namespace) -> int:
         f"{len(files)} file(s), {sum(f.triples for f in files):,} triples in the store"
     )
     return 0
+
+
+def _deadline(seconds: float) -> None:
+    """End this process, with one line and exit code 2, once the command has run ``seconds``: from
+    a signal handler, so native code that holds the interpreter (a parser, a query) is cut off too
+    as soon as it returns. Files and stores are written atomically, so nothing is left half-done."""
+    import os
+    import signal
+
+    def expire(signum: int, frame: object) -> None:
+        sys.stderr.write(
+            f"cilo: error: the command ran past its time limit of {seconds:g} s "
+            "(`cilo --limit command_seconds=...` changes it)\n"
+        )
+        sys.stderr.flush()
+        for child in _children(os.getpid()):  # query workers, HermiT's Java: they end with it
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGKILL)
+        os._exit(2)
+
+    signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc (none where there is no /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
 
 
 def run() -> None:

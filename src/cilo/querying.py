@@ -78,9 +78,8 @@ def _run(q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = 
     try:
         if isinstance(store, OxigraphStore):
             store.check_open()
-            return run_limited(
-                functools.partial(select_read_only, store.path, q, bindings), seconds, fresh=True
-            )
+            work = functools.partial(select_read_only, store.path, q, bindings)
+            return run_limited(work, seconds, fresh=f"query on {store.path}")
         return run_limited(lambda: store.select(q, bindings), seconds)
     except TimeLimitError as e:
         raise QueryError(

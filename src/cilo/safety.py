@@ -54,6 +54,8 @@ class Limits:
     #: Most memory (data segment: heap and private mappings) the ``cilo`` command may use; the
     #: library sets no memory limit, which would hold for the whole process.
     max_memory_bytes: int = 8 << 30
+    #: Wall-clock seconds the ``cilo`` command may run in all (the library sets no such limit).
+    command_seconds: float = 3600.0
     #: Wall-clock seconds a query (built-in or your own) may run before it is stopped.
     query_seconds: float = 120.0
     #: Wall-clock seconds HermiT may run before it is stopped.

@@ -28,16 +28,19 @@ T = TypeVar("T")
 Outcome = tuple[bool, Any]
 
 
-def run_limited(function: Callable[[], T], seconds: float, *, fresh: bool = False) -> T:
+def run_limited(function: Callable[[], T], seconds: float, *, fresh: str | None = None) -> T:
     """``function()``, computed in a child process and stopped after ``seconds``.
 
-    The child is forked from this process or, with ``fresh``, a new interpreter (``function`` must
-    then pickle: a module-level function or a :func:`functools.partial` of one). Its exceptions are
-    raised here again (they must be picklable, as cilo's are); its result comes back pickled.
+    The child is forked from this process or, when ``fresh`` is given, a new interpreter whose
+    command line ends with it (what it works on, for ``ps``); ``function`` must then pickle: a
+    module-level function or a :func:`functools.partial` of one. Its exceptions are raised here
+    again (they must be picklable, as cilo's are); its result comes back pickled.
     """
     if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - Linux has fork
         return function()
-    ok, value = _in_new_interpreter(function, seconds) if fresh else _in_fork(function, seconds)
+    ok, value = (
+        _in_fork(function, seconds) if fresh is None else _in_new_interpreter(function, seconds, fresh)
+    )
     if ok:
         return value  # type: ignore[no-any-return]
     raise value
@@ -65,12 +68,12 @@ def _in_fork(function: Callable[[], Any], seconds: float) -> Outcome:
     return outcome
 
 
-def _in_new_interpreter(function: Callable[[], Any], seconds: float) -> Outcome:
+def _in_new_interpreter(function: Callable[[], Any], seconds: float, label: str) -> Outcome:
     package_root = str(Path(__file__).resolve().parents[1])  # where this cilo is imported from
     paths = [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
     with subprocess.Popen(
-        [sys.executable, "-m", "cilo.timelimit"],
+        [sys.executable, "-m", "cilo.timelimit", label],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
