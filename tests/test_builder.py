@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from rdflib import RDF
 from rdflib.compare import isomorphic
 
 import cilo
@@ -73,3 +74,16 @@ def test_bad_arguments_raise_value_errors_in_words(
 def test_municipality_counts_must_be_whole_numbers() -> None:
     with pytest.raises(ValueError, match="whole number"):
         Description().initiative("i", municipalities=-1)
+
+
+def test_the_builder_refuses_to_give_an_id_a_second_kind() -> None:
+    d = cilo.Description("https://example.org/b/")
+    d.organization("college", "Lakeside College")
+    d.organization("college")  # the same kind again is the same node
+    with pytest.raises(
+        cilo.DescriptionError, match="'college' is already an organization; it cannot also be a person"
+    ):
+        d.person("college")
+    with pytest.raises(cilo.DescriptionError, match="cannot also be an initiative"):
+        d.initiative("college")
+    assert set(d.graph.objects(d.iri("college"), RDF.type)) == {cilo.CILO.Organization}

@@ -300,3 +300,17 @@ def test_a_shapes_file_edited_in_the_same_process_is_read_again(tmp_path: Path) 
             r.value for r in report.violations if str(r.source_shape).endswith("NineFunctionsProfile")
         ]
         assert coverage == [CILO[function]]
+
+
+def test_one_actor_typed_differently_in_two_files_is_a_violation() -> None:
+    clash = FIXTURES / "input" / "clash"
+    report = cilo.validate([clash / "one.yaml", clash / "two.yaml"])
+    hits = _from_shape(report, "DisjointClassesShape")
+    assert [(str(r.focus_node), r.severity) for r in hits] == [
+        ("https://example.org/clash/amira", SH.Violation)
+    ]
+    assert hits[0].message.startswith(
+        "Amira Khan is recorded both as Organization and as Person, which the ontology declares disjoint"
+    )
+    assert not _from_shape(cilo.validate(clash / "one.yaml"), "DisjointClassesShape")
+    assert not cilo.reason([clash / "one.yaml", clash / "two.yaml"]).consistent  # the reasoner agrees

@@ -135,6 +135,12 @@ class Description:
 
     def _node(self, id: str, cls: URIRef, label: str | None) -> URIRef:
         node = self.iri(id)
+        for other in self.graph.objects(node, RDF.type):
+            if other != cls and other in _KINDS:
+                raise DescriptionError(
+                    f"{id!r} is already {_KINDS[other]}; it cannot also be {_KINDS[cls]} (the ontology "
+                    "declares them disjoint): give this one another id"
+                )
         self.graph.add((node, RDF.type, cls))
         if label is not None:
             self.graph.set((node, RDFS.label, Literal(label)))
@@ -145,6 +151,15 @@ class Description:
         if member_of is not None:
             self.graph.add((node, ORG.memberOf, self.iri(member_of)))
         return node
+
+
+#: The classes the builder types nodes with, which the ontology declares pairwise disjoint.
+_KINDS = {
+    CILO.Initiative: "an initiative",
+    CILO.Person: "a person",
+    CILO.Organization: "an organization",
+    CILO.RoleAssignment: "a role assignment",
+}
 
 
 def parse_date(value: object, what: str = "") -> datetime.date:
