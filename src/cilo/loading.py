@@ -161,9 +161,7 @@ def _explain(path: PathLike, fmt: str, data: bytes, error: Exception) -> InputEr
         )
     if isinstance(error, UnicodeDecodeError):
         return InputError(path, "the file is not valid UTF-8 text", line=data[: error.start].count(b"\n") + 1)
-    if (
-        isinstance(error, ParserError) and fmt in LINE_FORMATS
-    ):  # rdflib does not say the line: parsed line by line
+    if isinstance(error, ParserError) and fmt in LINE_FORMATS:  # no line from rdflib: found line by line
         expected = "N-Triples" if fmt == "nt" else "N-Quads"
         return InputError(
             path,
