@@ -136,7 +136,7 @@ class Description:
     def _node(self, id: str, cls: URIRef, label: str | None) -> URIRef:
         node = self.iri(id)
         for other in self.graph.objects(node, RDF.type):
-            if other != cls and other in _KINDS:
+            if other != cls and isinstance(other, URIRef) and other in _KINDS:
                 raise DescriptionError(
                     f"{id!r} is already {_KINDS[other]}; it cannot also be {_KINDS[cls]} (the ontology "
                     "declares them disjoint): give this one another id"
