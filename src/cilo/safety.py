@@ -222,15 +222,15 @@ _TURTLE_PREFIX = re.compile(rb"(?:^|[\s.;])(?:@prefix|prefix)\s+[^\s:<]*:\s*<", 
 _XML_PREFIX = re.compile(rb"\sxmlns:[\w.-]+\s*=")
 _PREFIXES = {".ttl": _TURTLE_PREFIX, ".trig": _TURTLE_PREFIX}
 _PREFIXES.update(dict.fromkeys((".rdf", ".owl", ".xml"), _XML_PREFIX))
-# Turtle's strings (long and short), IRIs, comments and escapes, which can hold brackets; then brackets
-_TURTLE_TOKENS = re.compile(
-    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    rb'|"(?:[^"\\\n\r]|\\.)*"'
-    rb"|'(?:[^'\\\n\r]|\\.)*'"
-    rb"|<[^>\s]*>|#[^\n\r]*|\\.|[\[\]()]",
-    re.DOTALL,
+# The string literals of Turtle and SPARQL (one grammar for both): long and short, either quote.
+_STRINGS = (
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
 )
+# Turtle's strings (long and short), IRIs, comments and escapes, which can hold brackets; then brackets
+_TURTLE_TOKENS = re.compile((_STRINGS + r"|<[^>\s]*>|#[^\n\r]*|\\.|[\[\]()]").encode(), re.DOTALL)
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 # SPARQL lexemes that can hide brackets or keywords: comments, strings (long and short), IRIs,
@@ -238,8 +238,9 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _LEXEMES = re.compile(
     r"""
       (?P<comment>\#[^\n\r]*)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-                 |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+    | (?P<string>"""
+    + _STRINGS
+    + r""")
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<name>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+
                |[\w.-]*:(?:[\w.:%-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
