@@ -332,6 +332,11 @@ def parse_tree(text: str) -> Any:
     return parseQuery(text)
 
 
+def lexemes(text: str) -> Iterator[re.Match[str]]:
+    """The lexemes of a SPARQL text that can hide brackets or keywords, and its brackets and words."""
+    return _LEXEMES.finditer(text)
+
+
 def first_group(text: str) -> int:
     """The index of the first ``{`` outside comments, strings and IRIs, by the lexer the refusals
     use (one lexer for every place cilo reads query text: refusals, VALUES, the SHACL engine)."""

@@ -17,7 +17,7 @@ import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from cilo import diskstore
+from cilo import diskstore, ordering
 from cilo.catalogue import Query
 from cilo.diskstore import StoredFile
 from cilo.errors import QueryError, StoreError, UsageError
@@ -25,7 +25,7 @@ from cilo.loading import PathLike, load
 from cilo.ontology import ontology
 from cilo.oxigraph import has_named_graphs
 from cilo.oxigraph import rows as oxigraph_rows
-from cilo.results import Results, plain_literal
+from cilo.results import Results, Row, plain_literal
 from cilo.safety import decode_code_points, first_group, no_graph_loading
 from cilo.shacl.remote import AtEndpoint, InStore
 from cilo.sparqlclient import select
@@ -162,18 +162,26 @@ class OxigraphStore:
         return self._store
 
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
-        prepared(query.text, query.source or query.name)
+        parsed = prepared(query.text, query.source or query.name)
+        text = decode_code_points(with_values(query.text, bindings))
+        plan = ordering.split(text, parsed)
+        if plan is not None:  # sorting rows already read is much cheaper than Oxigraph's sort on disk
+            variables, rows = self._solutions(query, plan.text)
+            try:
+                return Results(variables, ordering.sort(rows, plan.keys))
+            except ordering.Declined:
+                pass  # a value cilo does not order: Oxigraph sorts
+        return Results(*self._solutions(query, text))
+
+    def _solutions(self, query: Query, text: str) -> tuple[tuple[str, ...], tuple[Row, ...]]:
         store = self._opened()
         try:
-            solutions = store.query(
-                with_values(query.text, bindings), use_default_graph_as_union=has_named_graphs(store)
-            )
+            solutions = store.query(text, use_default_graph_as_union=has_named_graphs(store))
             assert isinstance(solutions, pyoxigraph.QuerySolutions)  # prepared() accepted only SELECT
             variables = tuple(v.value for v in solutions.variables)
-            rows = oxigraph_rows(solutions, variables)
+            return variables, oxigraph_rows(solutions, variables)
         except (SyntaxError, OSError, ValueError) as e:
             raise QueryError(f"{query.name}: the query failed in Oxigraph: {e}") from None
-        return Results(variables, rows)
 
     def shacl_source(self) -> InStore:
         """The store as the SHACL engine validates it in place (:mod:`cilo.shacl.remote`)."""
