@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph
@@ -68,8 +69,7 @@ def test_a_value_it_does_not_order_makes_it_decline() -> None:
         {"a": Literal("a")},
     )
     for odd in (BNode(), Literal("a", lang="en"), Literal(1)):
-        with pytest.raises(ordering.Declined):
-            ordering.sort([{"a": odd}, {"a": Literal("b")}], keys)
+        assert ordering.sort([{"a": odd}, {"a": Literal("b")}], keys) is None
 
 
 @pytest.fixture(scope="module")
@@ -110,12 +110,20 @@ def test_rows_come_in_the_order_oxigraph_gives(
     solutions = reference.query(text, use_default_graph_as_union=True)
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     event("cilo sorted" if _sorted_by_cilo(got.rows, [v[1:] for v, _ in keys]) else "Oxigraph sorted")
-    assert got.rows == rows(solutions, ("s", "a", "b"))  # ties too: both sorts are stable
+    expected = rows(solutions, ("s", "a", "b"))
+    names = [var[1:] for var, _ in keys]
+    assert [_key(row, names) for row in got.rows] == [_key(row, names) for row in expected]
+    # rows equal in every key may come in any order (SPARQL leaves it open; Oxigraph's sort is unstable)
+    assert Counter(map(_frozen, got.rows)) == Counter(map(_frozen, expected))
 
 
 def _sorted_by_cilo(found: tuple[Row, ...], names: list[str]) -> bool:
-    try:
-        ordering.sort(found, tuple((n, False) for n in names))
-    except ordering.Declined:
-        return False
-    return True
+    return ordering.sort(found, tuple((n, False) for n in names)) is not None
+
+
+def _key(row: Row, names: list[str]) -> tuple[object, ...]:
+    return tuple(row.get(name) for name in names)
+
+
+def _frozen(row: Row) -> frozenset[tuple[str, object]]:
+    return frozenset(row.items())

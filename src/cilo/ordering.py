@@ -10,8 +10,9 @@ outcome cannot differ from Oxigraph's own ORDER BY:
 - every value in a sort column is unbound, an IRI or a string without language tag, whose SPARQL
   order is fixed (unbound < IRI < literal; IRIs and strings by code point).
 
-Anything else declines (:func:`split` gives None, :func:`sort` raises :class:`Declined`) and the query
-runs with its ORDER BY in Oxigraph. Ties keep the order the rows came in, as Oxigraph's stable sort.
+Anything else declines (:func:`split` or :func:`sort` gives None) and the query
+runs with its ORDER BY in Oxigraph. Rows equal in every key keep the order they came in (SPARQL
+leaves it open; Oxigraph's own sort is unstable).
 """
 
 from __future__ import annotations
@@ -27,10 +28,6 @@ from cilo.safety import lexemes
 
 if TYPE_CHECKING:
     from rdflib.plugins.sparql.sparql import Query as PreparedQuery
-
-
-class Declined(Exception):
-    """The rows hold a value whose order cilo does not reproduce: let Oxigraph sort."""
 
 
 @dataclass(frozen=True)
@@ -100,22 +97,31 @@ def _parsed_keys(parsed: PreparedQuery) -> tuple[tuple[str, bool], ...] | None:
     return tuple(keys)
 
 
-def sort(rows: Sequence[Row], keys: tuple[tuple[str, bool], ...]) -> tuple[Row, ...]:
-    """``rows`` in the order of ``keys``; :class:`Declined` when a sort value is not one cilo orders."""
+def sort(rows: Sequence[Row], keys: tuple[tuple[str, bool], ...]) -> tuple[Row, ...] | None:
+    """``rows`` in the order of ``keys``; None when a sort value is not one cilo orders."""
+    ranks: dict[object, tuple[int, str]] = {}
+    for row in rows:
+        for name, _ in keys:
+            term = row.get(name)
+            if term not in ranks:
+                rank = _rank(term)
+                if rank is None:
+                    return None
+                ranks[term] = rank
     ordered = list(rows)
     for name, descending in reversed(keys):  # stable sorts, the last key first
-        ordered.sort(key=lambda row, name=name: _rank(row.get(name)), reverse=descending)  # type: ignore[misc]
+        ordered.sort(key=lambda row, name=name: ranks[row.get(name)], reverse=descending)  # type: ignore[misc]
     return tuple(ordered)
 
 
-def _rank(term: object) -> tuple[int, str]:
+def _rank(term: object) -> tuple[int, str] | None:
     if term is None:
         return (0, "")
     if isinstance(term, URIRef):
         return (1, str(term))
     if isinstance(term, Literal) and term.language is None and term.datatype is None:
         return (2, str(term))
-    raise Declined(term)
+    return None
 
 
-__all__ = ["Declined", "Ordering", "sort", "split"]
+__all__ = ["Ordering", "sort", "split"]

@@ -167,10 +167,10 @@ class OxigraphStore:
         plan = ordering.split(text, parsed)
         if plan is not None:  # sorting rows already read is much cheaper than Oxigraph's sort on disk
             variables, rows = self._solutions(query, plan.text)
-            try:
-                return Results(variables, ordering.sort(rows, plan.keys))
-            except ordering.Declined:
-                pass  # a value cilo does not order: Oxigraph sorts
+            ordered = ordering.sort(rows, plan.keys)
+            if ordered is not None:
+                return Results(variables, ordered)
+            # a value cilo does not order: Oxigraph sorts
         return Results(*self._solutions(query, text))
 
     def _solutions(self, query: Query, text: str) -> tuple[tuple[str, ...], tuple[Row, ...]]:
