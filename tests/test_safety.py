@@ -540,8 +540,10 @@ def test_a_worker_killed_by_a_signal_is_said_in_words() -> None:
 
     from cilo.timelimit import run_limited
 
-    with pytest.raises(cilo.WorkerError, match=r"ended without an answer \(killed by signal 9\)"):
+    with pytest.raises(cilo.WorkerError, match=r"ended without an answer \(killed by signal 9, SIGKILL\)"):
         run_limited(lambda: os.kill(os.getpid(), signal.SIGKILL), 10)
+    with pytest.raises(cilo.WorkerError, match=r"signal 6, SIGABRT: a native library .* crashed"):
+        run_limited(os.abort, 10)
 
 
 def test_control_characters_in_labels_never_reach_a_terminal_or_xml_raw(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import traceback
@@ -92,8 +93,20 @@ def _in_new_interpreter(function: Callable[[], Any], seconds: float, label: str)
 
 
 def _died(code: int | None) -> WorkerError:
-    how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+    if code is not None and code < 0:
+        how = f"killed by signal {-code}, {_signal_name(-code)}"
+        if -code == signal.SIGABRT:
+            how += ": a native library (Oxigraph, RocksDB) crashed on this query"
+    else:
+        how = f"exit code {code}"
     return WorkerError(f"the process that ran it ended without an answer ({how})")
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown"
 
 
 def _outcome(function: Callable[[], Any]) -> Outcome:
