@@ -15,6 +15,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from cilo.context import NOT_IN_IRIS
 from cilo.errors import InputError
@@ -83,9 +84,12 @@ def load(paths: PathLike | Iterable[PathLike], *, base: str | None = None) -> Gr
     return graph
 
 
-def parse_into(graph: Graph, path: PathLike, *, base: str | None = None) -> None:
-    """Parse the file ``path`` into ``graph``; nothing is added when the file does not parse."""
-    parsed = parse_data(read_checked(path), path, base=base)
+def parse_into(
+    graph: Graph, path: PathLike, *, base: str | None = None, lines: dict[Node, int] | None = None
+) -> None:
+    """Parse the file ``path`` into ``graph``; nothing is added when the file does not parse.
+    ``lines``: as for :func:`parse_data`."""
+    parsed = parse_data(read_checked(path), path, base=base, lines=lines)
     graph += parsed
     for prefix, ns in parsed.namespaces():
         graph.bind(prefix, ns, override=False)
@@ -107,11 +111,14 @@ def read_checked(path: PathLike) -> bytes:
     return data
 
 
-def parse_data(data: bytes, path: PathLike, *, base: str | None = None) -> Graph:
-    """``data``, read from ``path`` (whose extension gives the format), as a new Graph."""
+def parse_data(
+    data: bytes, path: PathLike, *, base: str | None = None, lines: dict[Node, int] | None = None
+) -> Graph:
+    """``data``, read from ``path`` (whose extension gives the format), as a new Graph. ``lines``
+    (when given) receives the line of each node cilo's own readers (YAML, JSON, CSV) make."""
     fmt = format_for(path)
     try:
-        parsed = _read(data, fmt, str(path), base)
+        parsed = _read(data, fmt, str(path), base, lines)
     except (InputError, MemoryError):  # out of memory is the command's limit, not the file's syntax
         raise
     except Exception as e:
@@ -121,11 +128,12 @@ def parse_data(data: bytes, path: PathLike, *, base: str | None = None) -> Graph
     return parsed
 
 
-def _read(data: bytes, fmt: str, source: str, base: str | None) -> Graph:
+def _read(data: bytes, fmt: str, source: str, base: str | None, lines: dict[Node, int] | None) -> Graph:
     if fmt in ("yaml", "json"):
-        return description.read(data, source, syntax="yaml" if fmt == "yaml" else "json", base=base)
+        syntax: description.Syntax = "yaml" if fmt == "yaml" else "json"
+        return description.read(data, source, syntax=syntax, base=base, lines=lines)
     if fmt == "csv":
-        return table.read(data, source, base=base)
+        return table.read(data, source, base=base, lines=lines)
     return parse_rdf(data, fmt)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -13,6 +14,7 @@ from rdflib.term import Node
 from cilo.choices import REPORT_FORMATS, ReportFormat
 from cilo.errors import UsageError
 from cilo.formats.cells import printable
+from cilo.sources import Location
 from cilo.vocabulary import functions, local_name
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -30,14 +32,17 @@ class ValidationResult:
     message: str
     #: The constraint component that produced the result (sh:sourceConstraintComponent).
     constraint_component: URIRef | None = None
+    #: Where the focus node was written (file and line); None for data given as a Graph.
+    source: Location | None = None
 
     @property
     def is_violation(self) -> bool:
         """True for sh:Violation results, the only ones that make a description non-conforming."""
         return self.severity == SH.Violation
 
-    def to_dict(self) -> dict[str, str | None]:
-        """The result as JSON-ready strings: IRIs in full, blank nodes as ``_:id``, absent as None."""
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready values: IRIs in full, blank nodes as ``_:id``, absent as None;
+        ``source`` is ``{"file": ..., "line": ...}`` or None."""
         return {
             "severity": str(self.severity),
             "focus_node": _text(self.focus_node),
@@ -46,6 +51,7 @@ class ValidationResult:
             "source_shape": _text(self.source_shape),
             "message": self.message,
             "constraint_component": _text(self.constraint_component),
+            "source": None if self.source is None else self.source.to_dict(),
         }
 
 
@@ -156,12 +162,19 @@ class ValidationReport:
 
 
 def _entry_lines(entries: list[tuple[str, ValidationResult]]) -> list[str]:
+    """One line per result, compiler-style where the data came from a file (``FILE:LINE: violation:
+    ...``, which editors and CI annotate), else indented under its initiative."""
     out = []
     for about, r in sorted(entries, key=lambda e: (SEVERITY_ORDER.get(e[1].severity, 3), e[0], e[1].message)):
-        tag = str(r.severity).rsplit("#", 1)[-1].upper()
         prefix = f"{about}: " if about else ""
-        out.append(f"  [{tag}] {prefix}{r.message}")
+        where = f"{r.source}: " if r.source is not None else "  "
+        out.append(f"{where}{severity_word(r.severity)}: {prefix}{r.message}")
     return out
+
+
+def severity_word(severity: Node) -> str:
+    """``violation``, ``warning`` or ``info``."""
+    return str(severity).rsplit("#", 1)[-1].lower()
 
 
 def _counts(results: object) -> str:

@@ -223,14 +223,14 @@ _XML_PREFIX = re.compile(rb"\sxmlns:[\w.-]+\s*=")
 _PREFIXES = {".ttl": _TURTLE_PREFIX, ".trig": _TURTLE_PREFIX}
 _PREFIXES.update(dict.fromkeys((".rdf", ".owl", ".xml"), _XML_PREFIX))
 # The string literals of Turtle and SPARQL (one grammar for both): long and short, either quote.
-_STRINGS = (
+STRING_LITERALS = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
 )
 # Turtle's strings (long and short), IRIs, comments and escapes, which can hold brackets; then brackets
-_TURTLE_TOKENS = re.compile((_STRINGS + r"|<[^>\s]*>|#[^\n\r]*|\\.|[\[\]()]").encode(), re.DOTALL)
+_TURTLE_TOKENS = re.compile((STRING_LITERALS + r"|<[^>\s]*>|#[^\n\r]*|\\.|[\[\]()]").encode(), re.DOTALL)
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 # SPARQL lexemes that can hide brackets or keywords: comments, strings (long and short), IRIs,
@@ -239,7 +239,7 @@ _LEXEMES = re.compile(
     r"""
       (?P<comment>\#[^\n\r]*)
     | (?P<string>"""
-    + _STRINGS
+    + STRING_LITERALS
     + r""")
     | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<name>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+

@@ -79,6 +79,8 @@ def validate(
         )
     outcome = run(source, shapes_graph, engine)
     results = sorted((_with_suggestion(r, shapes_graph) for r in outcome.results), key=order)
+    if isinstance(source, Data):
+        results = source.locate(results)
     about = {r.focus_node for r in results} - set(initiatives)
     if isinstance(source, AtEndpoint):
         neighbourhood = _remote_neighbourhood(source, {n for n in about if isinstance(n, URIRef)})
@@ -250,9 +252,13 @@ def _context(
                 label(x, graph) for p in (CILO.role, CILO.performsFunction) for x in graph.objects(node, p)
             )
             agents = sorted(label(a, graph) for a in graph.objects(node, CILO.agent))
-            about = f"Assignment {local_name(node)}"
-            if agents or what:
-                about += f" ({', '.join(agents) or 'no agent'}: {', '.join(what) or 'no role'})"
+            places = sorted(label(i, graph) for i in owners)
+            about = (  # in the user's words: "Mira Laine as Evaluator in Lakeford youth"
+                f"{', '.join(agents) or 'no agent'} as {' and '.join(what) or 'no role'}"
+                f" in {', '.join(places) or 'no initiative'}"
+            )
+            if isinstance(node, URIRef):
+                about = f"Assignment {local_name(node)} ({about})"
         else:
             for assignment in graph.subjects(CILO.agent, node):
                 owners.update(graph.objects(assignment, CILO.initiative))

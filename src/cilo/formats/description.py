@@ -59,6 +59,8 @@ from cilo.ontology import ontology
 from cilo.vocabulary import defined_terms, local_name, resolve, short_names, suggestion
 
 Syntax = Literal["yaml", "json"]
+#: A private property that carries each node's line through the JSON-LD processor (then removed).
+_LINE = URIRef("urn:x-cilo:source-line")
 _DATE_KEYS = {"start": "hasBeginning", "end": "hasEnd"}
 _COLLECTION_KEYS = {"base", "actors", "@context", "@graph", "@included"}
 
@@ -68,18 +70,33 @@ _COLLECTION_KEYS = {"base", "actors", "@context", "@graph", "@included"}
 # --------------------------------------------------------------------------------------------
 
 
-def read(data: bytes, source: str, *, syntax: Syntax = "yaml", base: str | None = None) -> Graph:
+def read(
+    data: bytes,
+    source: str,
+    *,
+    syntax: Syntax = "yaml",
+    base: str | None = None,
+    lines: dict[Node, int] | None = None,
+) -> Graph:
     """Parse a description (YAML or JSON text as bytes) into a new Graph.
 
     ``source`` names the file in errors; ``base`` is the base IRI used where a document sets none.
+    ``lines`` (when given) receives the line of each node written: an initiative's ``id:``, an
+    assignment's list item, an actor's entry.
     """
     text = decode(data, source)
     docs = _json_documents(text, source) if syntax == "json" else yamltree.documents(text, source)
     declared: dict[str, int | None] = {}
     graph = Graph()
     for doc in docs:
-        checked, doc_base = _Checker(doc, source, declared).run(base or DEFAULT_BASE)
-        graph += _to_rdf(checked, doc_base, source)
+        checker = _Checker(doc, source, declared, note_lines=lines is not None)
+        checked, doc_base = checker.run(base or DEFAULT_BASE)
+        parsed = _to_rdf(checked, doc_base, source)
+        if lines is not None:  # the lines rode along as a private property: take them out
+            for node, _, line in parsed.triples((None, _LINE, None)):
+                lines.setdefault(node, int(line))  # type: ignore[call-overload]
+            parsed.remove((None, _LINE, None))
+        graph += parsed
         if doc_base.endswith(("/", "#")) and "" not in dict(graph.namespaces()):
             graph.bind("", doc_base)  # so Turtle writes :soite for <base/soite>
     _bind_prefixes(graph)
@@ -159,11 +176,19 @@ def _vocab_keys() -> frozenset[str]:
 class _Checker:
     """Checks one document against the context and expands cilo's conveniences, keeping line numbers."""
 
-    def __init__(self, doc: yamltree.Document, source: str, declared: dict[str, int | None]) -> None:
+    def __init__(
+        self,
+        doc: yamltree.Document,
+        source: str,
+        declared: dict[str, int | None],
+        *,
+        note_lines: bool = False,
+    ) -> None:
         self.doc = doc
         self.source = source
         self.declared = declared
         self.base = DEFAULT_BASE
+        self.note_lines = note_lines
 
     def fail(self, path: yamltree.Path, message: str, *, key: bool = False) -> InputError:
         line, column = self.doc.where(path, key=key)
@@ -231,6 +256,11 @@ class _Checker:
             raise self.fail((*path, "during"), "give the dates either as start/end or in 'during', not both")
         for key in list(node):
             self.key(node, key, (*path, key), kind)
+        reference = len(node) == 1 and "id" in node
+        if self.note_lines and kind != "collection" and not reference:  # a node declared here
+            line = self.doc.where((*path, "id") if kind == "initiative" and "id" in node else path)[0]
+            if line is not None:
+                node[str(_LINE)] = line
 
     def declare(self, node: dict[str, Any], path: yamltree.Path) -> None:
         node_id = self.id_text(node["id"], (*path, "id"))

@@ -33,8 +33,10 @@ _AGENT_TYPES = {"Person": CILO.Person, "Organization": CILO.Organization}
 _LEVEL_SEPARATOR = ";"
 
 
-def read(data: bytes, source: str, *, base: str | None = None) -> Graph:
-    """Parse a CSV table of assignments into a new Graph; errors name the line and the column."""
+def read(data: bytes, source: str, *, base: str | None = None, lines: dict[Node, int] | None = None) -> Graph:
+    """Parse a CSV table of assignments into a new Graph; errors name the line and the column.
+    ``lines`` (when given) receives the row of each assignment and the first row of each agent and
+    initiative."""
     text = decode(data, source)
     description = Description(base or DEFAULT_BASE)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -56,13 +58,16 @@ def read(data: bytes, source: str, *, base: str | None = None) -> Graph:
                 f"expected {len(header)} fields, as in the header line, but found {len(row)}",
                 line=line,
             )
-        _row(
+        nodes = _row(
             description,
             dict(zip(columns, (cells.unguard(c.strip()) for c in row), strict=True)),
             source,
             line,
             agent_types,
         )
+        if lines is not None:
+            for node in nodes:
+                lines.setdefault(node, line)
     return description.graph
 
 
@@ -98,7 +103,9 @@ def _columns(header: list[str], source: str, line: int) -> list[str]:
 
 def _row(
     d: Description, row: dict[str, str], source: str, line: int, agent_types: dict[URIRef, tuple[str, int]]
-) -> None:
+) -> tuple[Node, ...]:
+    """Add the row's assignment; returns the nodes it is about (assignment, agent, initiative)."""
+
     def checked(column: str, convert: Callable[[str], T]) -> T:
         try:
             return convert(row[column])
@@ -141,12 +148,13 @@ def _row(
     )
     start = checked("start", lambda v: parse_date(v, "start") if v else None)
     end = checked("end", lambda v: parse_date(v, "end") if v else None)
-    checked(
+    assignment = checked(
         "end",
         lambda _: d.assign(
             agent, initiative, role=role, function=function, level=levels, start=start, end=end
         ),
     )
+    return assignment, agent, initiative
 
 
 def _bad(message: str) -> NoReturn:

@@ -34,8 +34,11 @@ def validate(
     """Validate ``data`` against ``shapes`` (each an rdflib Graph, a path, or several) and return the
     report (``.conforms``, ``.results``, ``.engine``). ``data`` may also be a :class:`cilo.OxigraphStore`
     or :class:`cilo.Endpoint`: the compiled shapes then run there (:mod:`cilo.shacl.remote`)."""
-    outcome = run(as_data(data, base), as_graph(shapes), engine)
+    source = as_data(data, base)
+    outcome = run(source, as_graph(shapes), engine)
     results = sorted(outcome.results, key=order)
+    if isinstance(source, Data):
+        results = source.locate(results)
     return ValidationReport(results=results, profile="", engine=outcome.engine, warnings_conform=False)
 
 

@@ -8,11 +8,12 @@ in-memory Oxigraph store holding the data with its literals as written (:mod:`ci
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph
@@ -23,7 +24,7 @@ from rdflib.term import Node
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, QueryError, ShapesError, UnsupportedError, UsageError
 from cilo.loading import PathLike, format_for, literals_as_written, parse_into
-from cilo.oxigraph import rdf_bytes, rejected, to_oxigraph
+from cilo.oxigraph import from_oxigraph, rdf_bytes, rejected, to_oxigraph
 from cilo.report import ValidationResult
 from cilo.safety import check_triples
 from cilo.shacl import reference
@@ -31,6 +32,7 @@ from cilo.shacl.compiler import Compiler, Plan
 from cilo.shacl.literals import Faithful, ill_typed, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import Remote
+from cilo.sources import SourceMap
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
@@ -47,6 +49,8 @@ class Data:
     extra_ntriples: list[bytes] = field(default_factory=list)
     #: Which literals Oxigraph would rewrite, and where the data has stand-ins for them.
     faithful: Faithful = field(default_factory=Faithful)
+    #: Where each node of the files was written (filled as they are read).
+    sources: SourceMap = field(default_factory=SourceMap)
     _graph: Graph | None = None
     _store: pyoxigraph.Store | None = None
 
@@ -66,10 +70,11 @@ class Data:
         for graph in self.graphs:
             store.extend(faithful.quads(_quads(graph)))
         for path in self.files:
+            lines = self.sources.add(str(path), format_for(path))
             native = None if str(path) in by_rdflib else rdf_bytes(path)
             if native is None:
                 graph = Graph()
-                parse_into(graph, path, base=self.base)
+                parse_into(graph, path, base=self.base, lines=lines)
                 store.extend(faithful.quads(_quads(graph)))
                 continue
             data, fmt = native
@@ -88,6 +93,11 @@ class Data:
     def name(self) -> str:
         return "the data"
 
+    def locate(self, results: Iterable[ValidationResult]) -> list[ValidationResult]:
+        """``results``, each with where its focus node was written (:mod:`cilo.sources`)."""
+        neighbours = _StoreNeighbours(self.store())
+        return [replace(r, source=self.sources.locate(r.focus_node, neighbours)) for r in results]
+
     def rows(self, query: str) -> list[dict[str, Node | None]]:
         """The rows of a SELECT query over the store, literals as written (stand-ins restored)."""
         return rows(self.store(), query)
@@ -102,10 +112,29 @@ class Data:
                 graph += g
             with literals_as_written():  # as the fast engine reads them
                 for path in self.files:
-                    format_for(path)
-                    parse_into(graph, path, base=self.base)
+                    lines = self.sources.add(str(path), format_for(path))
+                    parse_into(graph, path, base=self.base, lines=lines)
             self._graph = graph
         return self._graph
+
+
+class _StoreNeighbours:
+    """A blank node's IRIs and referrers in the store (:class:`cilo.sources.Neighbours`)."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    def iris_of(self, node: Node) -> frozenset[str]:
+        iris = set()
+        for quad in self.store.quads_for_pattern(to_oxigraph(node), None, None):
+            iris.add(quad.predicate.value)
+            if isinstance(quad.object, pyoxigraph.NamedNode):
+                iris.add(quad.object.value)
+        return frozenset(iris)
+
+    def referrers(self, node: Node) -> list[Node]:
+        quads = self.store.quads_for_pattern(None, None, to_oxigraph(node))
+        return [from_oxigraph(q.subject) for q in itertools.islice(quads, 16)]  # type: ignore[misc]
 
 
 class _Counted:

@@ -1,0 +1,317 @@
+"""Where each node of the data was written: the file and line that validation results point to.
+
+cilo's own readers (YAML, JSON, CSV) note the line of every node they make as they read (an
+initiative's ``id:``, an assignment's list item, an actor's entry, a CSV row). Files in an RDF syntax
+are read by Oxigraph, which keeps no positions: for them, only when a result needs it, a scan of the
+text finds the line of the first statement about an IRI (the subject of a statement; else its first
+mention). A blank node written as ``[ ... ]`` has no name to find: it is placed where the node that
+refers to it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urljoin
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from cilo.safety import STRING_LITERALS
+
+#: The formats whose text :func:`scan` reads (Turtle's family); RDF/XML and JSON-LD get the file only.
+SCANNED = frozenset({"turtle", "nt", "nquads", "trig"})
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: the path as the user gave it, and the line (None when not known)."""
+
+    file: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+    def to_dict(self) -> dict[str, str | int | None]:
+        return {"file": self.file, "line": self.line}
+
+
+@dataclass
+class SourceMap:
+    """The lines of the nodes of several files, in the order the files were given."""
+
+    #: File (as given) -> its format, in order.
+    files: dict[str, str] = field(default_factory=dict)
+    #: File -> node -> line, as cilo's readers noted them.
+    written: dict[str, dict[Node, int]] = field(default_factory=dict)
+    _scanned: dict[tuple[str, bool], Scan] = field(default_factory=dict, repr=False)
+
+    def add(self, file: str, fmt: str) -> dict[Node, int]:
+        """Register ``file``; returns the dict its reader fills with node -> line."""
+        self.files[file] = fmt
+        return self.written.setdefault(file, {})
+
+    def locate(self, node: Node, graph: Neighbours | None = None) -> Location | None:
+        """Where ``node`` was written. A blank node the files name by no label is found by what it
+        says (``[] a cilo:RoleAssignment ; cilo:agent :mira ...``: the one statement that mentions
+        all of its IRIs) or else where a node referring to it is; ``graph`` gives both. None when no
+        file holds it (data given as a Graph), and rather than a guess."""
+        return self._locate(node, graph, depth=0)
+
+    def _locate(self, node: Node, graph: Neighbours | None, depth: int) -> Location | None:
+        for file in self.files:
+            line = self.written.get(file, {}).get(node)
+            if line is not None:
+                return Location(file, line)
+        if isinstance(node, URIRef):
+            for pick in (0, 1):  # the subject of a statement first, then any mention
+                for file, fmt in self.files.items():
+                    if fmt in SCANNED:
+                        found = self._scan(file, mentions=pick == 1)
+                        lines = found.subjects if pick == 0 else found.mentions
+                        if str(node) in lines:
+                            return Location(file, lines[str(node)])
+        elif graph is not None and depth < 8:
+            place = self._anonymous(graph.iris_of(node))
+            if place is not None:
+                return place
+            for parent in graph.referrers(node):
+                place = self._locate(parent, graph, depth + 1)
+                if place is not None:
+                    return place
+        unlined = [f for f, fmt in self.files.items() if fmt not in SCANNED and not self.written.get(f)]
+        if len(self.files) == 1 and unlined:
+            return Location(unlined[0])  # RDF/XML or JSON-LD: the file, not the line
+        return None
+
+    def _anonymous(self, iris: frozenset[str]) -> Location | None:
+        """The statement with an unnamed subject that mentions every one of ``iris``, when all such
+        statements mention the same IRIs (written twice alike, either line is the node's)."""
+        if not iris:
+            return None
+        found: list[tuple[str, int, frozenset[str]]] = []
+        for file, fmt in self.files.items():
+            if fmt in SCANNED:
+                found += [(file, line, said) for line, said in self._scan(file).anonymous if iris <= said]
+        if not found or any(said != found[0][2] for _, _, said in found):
+            return None
+        return Location(found[0][0], found[0][1])
+
+    def _scan(self, file: str, *, mentions: bool = False) -> Scan:
+        key = (file, mentions)
+        if key not in self._scanned:
+            try:
+                data = Path(file).read_bytes()
+            except OSError:
+                data = b""
+            text = data.decode("utf-8", errors="replace")
+            self._scanned[key] = scan(text, Path(file).resolve().as_uri(), mentions=mentions)
+        return self._scanned[key]
+
+
+_TOKENS = re.compile(
+    r"""
+      (?P<comment>\#[^\n\r]*)
+    | (?P<string>"""
+    + STRING_LITERALS
+    + r""")
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<bnode>_:[^\s;,()\[\]{}<>"'\#]+)
+    | (?P<directive>@prefix|@base)
+    | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w:%.-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+    | (?P<word>[A-Za-z]+)
+    | (?P<punct>[.;,\[\](){}])
+    """,
+    re.VERBOSE,
+)
+_ESCAPED = re.compile(r"\\(.)")
+# A line that only the full tokenizer reads right: strings, brackets, a comment (a `#` not inside an
+# IRI), a directive.
+_COMPLEX = re.compile(r"""["'\[\](){}]|\#(?![^\s<>]*>)|^[ \t]*(?:@|(?:prefix|base|graph)\b)""", re.I | re.M)
+_ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+#: The first term of a simple line.
+_FIRST = re.compile(r"<[^>\s]*>|[^\s;,]+")
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+class Neighbours(Protocol):
+    """What :meth:`SourceMap.locate` asks of the data about a blank node."""
+
+    def iris_of(self, node: Node) -> frozenset[str]:
+        """The IRIs among its triples' predicates and objects."""
+        ...
+
+    def referrers(self, node: Node) -> list[Node]:
+        """The subjects of triples whose object it is."""
+        ...
+
+
+@dataclass
+class Scan:
+    """What :func:`scan` found in a text."""
+
+    #: IRI -> the line of the first statement whose subject it is.
+    subjects: dict[str, int] = field(default_factory=dict)
+    #: IRI -> the line of its first mention anywhere.
+    mentions: dict[str, int] = field(default_factory=dict)
+    #: (line, IRIs mentioned) of each statement whose subject is unnamed (``[] ...`` or ``[ ... ]``).
+    anonymous: list[tuple[int, frozenset[str]]] = field(default_factory=list)
+
+
+def scan(text: str, base: str, *, mentions: bool = False) -> Scan:
+    """The lines of IRIs and unnamed subjects in Turtle, TriG, N-Triples or N-Quads ``text``; with
+    ``mentions``, also the first mention of every IRI (a slower pass over every token)."""
+    scanner = _Scanner(base, mentions)
+    pos, line, size = 0, 1, len(text)
+    # where the lines that need the full tokenizer are (found in one pass): strings, brackets, comments
+    complex_at = iter([m.start() for m in _COMPLEX.finditer(text)] + [size + 1])
+    next_complex = next(complex_at)
+    while pos < size:
+        end = text.find("\n", pos)
+        end = size if end < 0 else end
+        while next_complex < pos:
+            next_complex = next(complex_at)
+        if not mentions and scanner.at_rest():
+            quick = text[pos:end] if next_complex > end else _without_strings(text[pos:end])
+            if quick is not None:  # most lines: no comments or brackets, strings closed on the line
+                scanner.simple_line(quick, line)
+                pos, line = end + 1, line + 1
+                continue
+        last = pos
+        for match in _TOKENS.finditer(text, pos):
+            if match.start() > end:
+                break
+            line += text.count("\n", last, match.start())
+            last = match.start()
+            scanner.token(match.lastgroup or "", match.group(), line)
+            if match.end() > end:  # a long string or comment ran on: read to the end of its last line
+                end = text.find("\n", match.end())
+                end = size if end < 0 else end
+        line += text.count("\n", last, end) + 1
+        pos = end + 1
+    return scanner.finish()
+
+
+def _without_strings(line: str) -> str | None:
+    """``line`` with its one-line strings made plain tokens, when that leaves it simple."""
+    plain = _ONE_LINE_STRING.sub("0", line)
+    return None if _COMPLEX.search(plain) else plain
+
+
+class _Scanner:
+    """The state of :func:`scan`: is the next term a statement's subject, and what is being read."""
+
+    def __init__(self, base: str, mentions: bool) -> None:
+        self.found = Scan()
+        self.base = base
+        self.with_mentions = mentions
+        self.prefixes: dict[str, str] = {}
+        self.expect_subject = True
+        self.depth = 0
+        self.pending: tuple[str, int] | None = None  # a subject, unless a `{` shows it named a graph
+        self.unnamed: tuple[int, set[str]] | None = None  # an unnamed subject's statement, while read
+        self.awaiting = 0  # the parts of a directive still to come
+        self.directive: list[str] = []
+
+    def at_rest(self) -> bool:
+        """Whether a line without strings, comments or brackets can be read the quick way."""
+        return self.depth == 0 and self.unnamed is None and not self.awaiting
+
+    def simple_line(self, text: str, line: int) -> None:
+        stripped = text.strip()
+        if not stripped:
+            return
+        if self.pending is not None:
+            self._commit("")
+        if self.expect_subject:
+            first = _FIRST.match(stripped)
+            word = first.group() if first else ""
+            iri = self._iri(word if word.startswith("<") else word.rstrip("."))
+            if iri is not None:
+                self.pending = (iri, line)
+                if len(word) < len(stripped):
+                    self._commit("")
+        self.expect_subject = stripped.endswith(".")
+
+    def token(self, kind: str, value: str, line: int) -> None:
+        if kind == "comment":
+            return
+        if kind in ("pname", "bnode") and value.endswith(".") and len(value) > 1:
+            self.token(kind, value.rstrip("."), line)  # a name cannot end with a dot: the statement does
+            self.token("punct", ".", line)
+            return
+        self._commit(value)
+        if self.awaiting:
+            self.directive.append(value)
+            self.awaiting -= 1
+            if not self.awaiting:
+                self._directive()
+            return
+        upper = value.upper()
+        if kind == "directive" or (kind == "word" and upper in ("PREFIX", "BASE") and self.expect_subject):
+            self.awaiting = 2 if upper.endswith("PREFIX") else 1
+            self.directive = [upper.lstrip("@")]
+        elif kind == "word" and upper == "GRAPH" and self.expect_subject:
+            self.awaiting, self.directive = 1, ["GRAPH"]
+        elif kind in ("iri", "pname"):
+            iri = self._iri(value)
+            if iri is not None:
+                if self.with_mentions:
+                    self.found.mentions.setdefault(iri, line)
+                if self.unnamed is not None:
+                    self.unnamed[1].add(iri)
+                if self.expect_subject and self.depth == 0:
+                    self.pending = (iri, line)
+            self.expect_subject = False
+        elif kind == "punct":
+            if value == "[" and self.expect_subject and self.depth == 0:
+                self.unnamed = (line, set())
+            if value in "[(":
+                self.depth += 1
+            elif value in "])":
+                self.depth = max(0, self.depth - 1)
+            self.expect_subject = value in ".{}" and self.depth == 0
+            if self.expect_subject and self.unnamed is not None:
+                self.found.anonymous.append((self.unnamed[0], frozenset(self.unnamed[1])))
+                self.unnamed = None
+        else:  # a blank node, a literal, a keyword: not an IRI's statement
+            if value == "a" and self.unnamed is not None:
+                self.unnamed[1].add(_RDF_TYPE)
+            self.expect_subject = False
+
+    def finish(self) -> Scan:
+        self._commit("")
+        return self.found
+
+    def _commit(self, next_value: str) -> None:
+        if self.pending is not None:
+            if next_value != "{":
+                self.found.subjects.setdefault(*self.pending)
+            self.pending = None
+
+    def _directive(self) -> None:
+        kind, *parts = self.directive
+        if kind == "PREFIX" and len(parts) == 2:
+            self.prefixes[parts[0][:-1]] = urljoin(self.base, parts[1][1:-1])
+        elif kind == "BASE" and parts:
+            self.base = urljoin(self.base, parts[0][1:-1])
+        self.expect_subject = True  # what follows starts a statement (SPARQL-style ones end without a dot)
+
+    def _iri(self, word: str) -> str | None:
+        if word.startswith("<") and word.endswith(">"):
+            return urljoin(self.base, word[1:-1])
+        if ":" in word and not word.startswith("_:"):
+            return _expand(word, self.prefixes)
+        return None
+
+
+def _expand(name: str, prefixes: dict[str, str]) -> str | None:
+    prefix, _, local = name.partition(":")
+    namespace = prefixes.get(prefix)
+    return None if namespace is None else namespace + _ESCAPED.sub(r"\1", local)
+
+
+__all__ = ["SCANNED", "Location", "Neighbours", "Scan", "SourceMap", "scan"]

@@ -1,0 +1,176 @@
+"""Where each node was written (cilo.sources), and validation results that point there."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import BNode, Graph, Literal, URIRef
+
+import cilo
+from cilo.sources import Location, scan
+from tests.conftest import EXAMPLES, run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+EX = "https://example.org/src/"
+
+
+def _scan(name: str) -> tuple[dict[str, int], dict[str, int], list[tuple[int, frozenset[str]]]]:
+    path = FIXTURES / name
+    text, base = path.read_text(encoding="utf-8"), path.resolve().as_uri()
+    quick, found = scan(text, base), scan(text, base, mentions=True)
+    assert (quick.subjects, quick.anonymous) == (found.subjects, found.anonymous)  # both ways agree
+    return found.subjects, found.mentions, found.anonymous
+
+
+def test_turtle_subjects_are_found_on_their_lines_and_nothing_in_strings_or_comments() -> None:
+    subjects, mentions, anonymous = _scan("tricky.ttl")
+    assert subjects == {
+        EX + "first": 8,
+        "https://example.org/base/relative": 14,
+        EX + "objectonly-user": 16,
+        EX + "dotted.name": 24,
+        EX + "esc~aped": 25,
+    }
+    assert mentions[EX + "onlyobject"] == 16 and mentions[EX + "first-agent"] == 19
+    assert (
+        EX + "not-here" not in mentions and EX + "fake" not in mentions and EX + "notasubject" not in mentions
+    )
+    assert [line for line, _ in anonymous] == [18, 22]
+    assert EX + "first-agent" in anonymous[0][1] and EX + "second-agent" in anonymous[1][1]
+
+
+def test_trig_graph_names_are_not_subjects() -> None:
+    subjects, mentions, _ = _scan("graphs.trig")
+    assert subjects == {EX + "in-graph": 5, EX + "in-graph2": 8}
+    assert mentions[EX + "g1"] == 4
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "longturtle", "nt", "trig"])
+def test_every_subject_of_a_serialised_example_is_found_where_it_is_written(fmt: str, tmp_path: Path) -> None:
+    graph = cilo.load(EXAMPLES / "finnish-ci-model.yaml")
+    text = graph.serialize(format=fmt)
+    found = scan(text, "file:///x")
+    assert found.subjects == scan(text, "file:///x", mentions=True).subjects
+    lines = text.splitlines()
+    iris = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    assert iris and set(found.subjects) == {str(s) for s in iris}
+    for iri, line in found.subjects.items():
+        written = lines[line - 1]
+        assert iri in written or iri.rsplit("/", 1)[-1] in written, (iri, written)
+
+
+def _results(*paths: Path) -> list[dict[str, object]]:
+    done = run_cli("validate", *map(str, paths), "--format", "json")
+    return json.loads(done.stdout)["results"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", ["finnish-ci-model.yaml", "finnish-ci-model.ttl", "finnish-ci-model.csv"])
+def test_json_results_name_the_file_and_the_line_of_the_initiative(name: str) -> None:
+    path = EXAMPLES / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    results = _results(path)
+    assert results
+    for result in results:
+        source = result["source"]
+        assert isinstance(source, dict) and source["file"] == str(path)
+        slug = str(result["focus_node"]).rsplit("/", 1)[-1]
+        assert slug in lines[source["line"] - 1]
+
+
+def test_assignments_are_found_in_yaml_and_in_turtle_written_without_names(tmp_path: Path) -> None:
+    yaml_file = FIXTURES / "lakeford.yaml"
+    ttl_file = tmp_path / "lakeford.ttl"
+    ttl_file.write_text(cilo.load(yaml_file).serialize(format="turtle"), encoding="utf-8")
+    for path in (yaml_file, ttl_file):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assignments = [r for r in _results(path) if str(r["focus_node"]).startswith("_:")]
+        assert assignments, path
+        for result in assignments:
+            line = lines[result["source"]["line"] - 1]  # type: ignore[index]
+            assert re.search(r"agent|RoleAssignment|\[", line), (path, line)
+
+
+def test_text_results_are_compiler_style_lines_under_their_initiative() -> None:
+    path = FIXTURES / "lakeford.yaml"
+    done = run_cli("validate", str(path))
+    assert done.returncode == 1
+    located = [line for line in done.stdout.splitlines() if line.startswith(f"{path}:")]
+    assert located and all(
+        re.match(rf"{re.escape(str(path))}:\d+: (violation|warning|info): ", x) for x in located
+    )
+    assert "Mira Laine as Evaluator in Lakeford youth" in done.stdout  # who, what, where: not a hash
+
+
+def test_a_node_in_two_files_is_placed_in_the_file_that_describes_it(tmp_path: Path) -> None:
+    one, two = (
+        FIXTURES.parent / "input" / "clash" / "one.yaml",
+        FIXTURES.parent / "input" / "clash" / "two.yaml",
+    )
+    results = _results(one, two)
+    files = {r["source"]["file"] for r in results if r["source"]}  # type: ignore[index]
+    assert files <= {str(one), str(two)} and files
+
+
+def test_data_given_as_a_graph_has_no_source() -> None:
+    report = cilo.validate(cilo.load(EXAMPLES / "finnish-ci-model.yaml"))
+    assert report.results and all(r.source is None for r in report.results)
+    assert all(r.to_dict()["source"] is None for r in report.results)
+
+
+def test_a_copied_file_is_named_as_given(tmp_path: Path) -> None:
+    copy = tmp_path / "mine.yaml"
+    shutil.copy(EXAMPLES / "finnish-ci-model.yaml", copy)
+    report = cilo.validate(copy)
+    assert {r.source.file for r in report.results if r.source} == {str(copy)}
+    assert str(Location("a.yaml", 3)) == "a.yaml:3" and str(Location("a.rdf")) == "a.rdf"
+
+
+def test_an_unnamed_blank_node_matching_two_different_statements_gets_no_guess() -> None:
+    from cilo.sources import SourceMap
+
+    class Neighbours:
+        def iris_of(self, node: object) -> frozenset[str]:
+            return frozenset({EX + "first"})
+
+        def referrers(self, node: object) -> list[object]:
+            return []
+
+    sources = SourceMap()
+    sources.add(str(FIXTURES / "tricky.ttl"), "turtle")
+    assert sources.locate(BNode(), Neighbours()) is None  # type: ignore[arg-type]
+    assert sources.locate(URIRef(EX + "first")) == Location(str(FIXTURES / "tricky.ttl"), 8)
+
+
+_TEXTS = st.text(alphabet=st.sampled_from(list("ab .#;,[](){}\"'\\\n:<>@")), max_size=12)
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> Graph:
+    """Small graphs whose literals hold what can fool a scanner: dots, quotes, hashes, brackets."""
+    graph = Graph()
+    graph.bind("ex", EX)
+    names = [URIRef(f"{EX}n{i}") for i in range(6)] + [BNode(f"b{i}") for i in range(2)]
+    for _ in range(draw(st.integers(1, 12))):
+        subject = draw(st.sampled_from(names))
+        value = draw(st.one_of(st.sampled_from(names), _TEXTS.map(Literal)))
+        graph.add((subject, URIRef(EX + draw(st.sampled_from(["p", "q"]))), value))
+    return graph
+
+
+@settings(max_examples=150, deadline=None)
+@given(graph=graphs(), fmt=st.sampled_from(["turtle", "longturtle", "nt", "trig"]))
+def test_the_quick_scan_agrees_with_the_full_one_and_finds_every_subject(graph: Graph, fmt: str) -> None:
+    text = graph.serialize(format=fmt)
+    quick, full = scan(text, "file:///x"), scan(text, "file:///x", mentions=True)
+    assert quick.subjects == full.subjects
+    lines = text.splitlines()
+    named = {str(s) for s in graph.subjects() if isinstance(s, URIRef)}
+    assert named <= set(quick.subjects)
+    for iri, line in quick.subjects.items():
+        assert iri in named and (iri in lines[line - 1] or iri.rsplit("/", 1)[-1] in lines[line - 1])
