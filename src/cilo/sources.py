@@ -10,15 +10,23 @@ refers to it is.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urljoin
 
-from rdflib import URIRef
+import pyoxigraph
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
+from cilo.errors import CiloError
+from cilo.loading import format_for, parse_data, read_checked
+from cilo.oxigraph import from_oxigraph, to_oxigraph
 from cilo.safety import STRING_LITERALS
 
 #: The formats whose text :func:`scan` reads (Turtle's family); RDF/XML and JSON-LD get the file only.
@@ -48,11 +56,43 @@ class SourceMap:
     #: File -> node -> line, as cilo's readers noted them.
     written: dict[str, dict[Node, int]] = field(default_factory=dict)
     _scanned: dict[tuple[str, bool], Scan] = field(default_factory=dict, repr=False)
+    #: What each blank node of a file read again says -> where it was written.
+    _said: dict[frozenset[str], set[tuple[str, int]]] = field(default_factory=dict, repr=False)
 
     def add(self, file: str, fmt: str) -> dict[Node, int]:
         """Register ``file``; returns the dict its reader fills with node -> line."""
         self.files[file] = fmt
         return self.written.setdefault(file, {})
+
+    @classmethod
+    def of_stored(cls, files: Iterable[tuple[str, str]]) -> SourceMap:
+        """The lines of files loaded into a store earlier, each ``(path, sha256 when loaded)``: read
+        again, if unchanged (a changed or missing file gives no lines). Blank nodes get new names
+        when a file is read again, so they are found by what they say (:meth:`locate`)."""
+        found = cls()
+        for path, sha256 in files:
+            try:
+                data = read_checked(path)
+            except CiloError:
+                continue
+            if hashlib.sha256(data).hexdigest() != sha256:
+                continue
+            fmt = format_for(path)
+            lines = found.add(path, fmt)
+            if fmt not in SCANNED:
+                try:
+                    graph = parse_data(data, path, lines=lines)
+                except CiloError:
+                    continue
+                found.describe(path, graph)
+        return found
+
+    def describe(self, file: str, graph: Graph) -> None:
+        """Note what each blank node of ``file`` says, to find it again under another name."""
+        for node, line in self.written.get(file, {}).items():
+            if isinstance(node, BNode):
+                said = _iris_of(graph, node)
+                self._said.setdefault(said, set()).add((file, line))
 
     def locate(self, node: Node, graph: Neighbours | None = None) -> Location | None:
         """Where ``node`` was written. A blank node the files name by no label is found by what it
@@ -75,7 +115,11 @@ class SourceMap:
                         if str(node) in lines:
                             return Location(file, lines[str(node)])
         elif graph is not None and depth < 8:
-            place = self._anonymous(graph.iris_of(node))
+            said = graph.iris_of(node)
+            places = self._said.get(said, set())
+            if len(places) == 1:
+                return Location(*next(iter(places)))
+            place = self._anonymous(said)
             if place is not None:
                 return place
             for parent in graph.referrers(node):
@@ -147,6 +191,40 @@ class Neighbours(Protocol):
     def referrers(self, node: Node) -> list[Node]:
         """The subjects of triples whose object it is."""
         ...
+
+
+class StoreNeighbours:
+    """A blank node's IRIs and referrers in a pyoxigraph store (:class:`Neighbours`)."""
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self.store = store
+
+    def iris_of(self, node: Node) -> frozenset[str]:
+        iris = set()
+        for quad in self.store.quads_for_pattern(to_oxigraph(node), None, None):
+            iris.add(quad.predicate.value)
+            if isinstance(quad.object, pyoxigraph.NamedNode):
+                iris.add(quad.object.value)
+        return frozenset(iris)
+
+    def referrers(self, node: Node) -> list[Node]:
+        quads = self.store.quads_for_pattern(None, None, to_oxigraph(node))
+        return [from_oxigraph(q.subject) for q in itertools.islice(quads, 16)]  # type: ignore[misc]
+
+
+R = TypeVar("R", bound=Any)
+
+
+def locate_all(results: Iterable[R], sources: SourceMap, store: pyoxigraph.Store) -> list[R]:
+    """``results`` (validation results), each with where its focus node was written."""
+    neighbours = StoreNeighbours(store)
+    return [dataclasses.replace(r, source=sources.locate(r.focus_node, neighbours)) for r in results]
+
+
+def _iris_of(graph: Graph, node: Node) -> frozenset[str]:
+    iris = {str(p) for p in graph.predicates(node)}
+    iris.update(str(o) for o in graph.objects(node) if isinstance(o, URIRef))
+    return frozenset(iris)
 
 
 @dataclass
@@ -314,4 +392,4 @@ def _expand(name: str, prefixes: dict[str, str]) -> str | None:
     return None if namespace is None else namespace + _ESCAPED.sub(r"\1", local)
 
 
-__all__ = ["SCANNED", "Location", "Neighbours", "Scan", "SourceMap", "scan"]
+__all__ = ["SCANNED", "Location", "Neighbours", "Scan", "SourceMap", "StoreNeighbours", "locate_all", "scan"]

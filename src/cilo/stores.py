@@ -185,8 +185,10 @@ class OxigraphStore:
 
     def shacl_source(self) -> InStore:
         """The store as the SHACL engine validates it in place (:mod:`cilo.shacl.remote`)."""
-        rewritten = {p: (f.file, example) for f in self.files() for p, example in f.rewritten}
-        return InStore(self._opened(), f"the store {self.path}", rewritten)
+        files = self.files()
+        rewritten = {p: (f.file, example) for f in files for p, example in f.rewritten}
+        loaded = tuple((f.file, f.sha256) for f in files)
+        return InStore(self._opened(), f"the store {self.path}", rewritten, files=loaded)
 
     def dump(self) -> bytes:
         """The whole store as N-Quads."""

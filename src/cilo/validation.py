@@ -31,7 +31,7 @@ from cilo.resources import DEFAULT_PROFILE, base_shapes_files, profile_file
 from cilo.shacl import as_data, order
 from cilo.shacl.engine import Data, run
 from cilo.shacl.literals import restore
-from cilo.shacl.remote import AtEndpoint, Located, Remote
+from cilo.shacl.remote import AtEndpoint, InStore, Located, Remote
 from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
@@ -79,7 +79,7 @@ def validate(
         )
     outcome = run(source, shapes_graph, engine)
     results = sorted((_with_suggestion(r, shapes_graph) for r in outcome.results), key=order)
-    if isinstance(source, Data):
+    if isinstance(source, Data | InStore):
         results = source.locate(results)
     about = {r.focus_node for r in results} - set(initiatives)
     if isinstance(source, AtEndpoint):

@@ -21,7 +21,7 @@ from cilo.errors import InputError
 from cilo.loading import PathLike, literals_as_written, parse_into
 from cilo.report import SEVERITY_ORDER, ValidationReport
 from cilo.shacl.engine import Data, run
-from cilo.shacl.remote import Located, Remote
+from cilo.shacl.remote import InStore, Located, Remote
 
 Source = Graph | PathLike | Iterable[PathLike | Graph]
 #: The data: as above, or a store or endpoint it lives in.
@@ -37,7 +37,7 @@ def validate(
     source = as_data(data, base)
     outcome = run(source, as_graph(shapes), engine)
     results = sorted(outcome.results, key=order)
-    if isinstance(source, Data):
+    if isinstance(source, Data | InStore):
         results = source.locate(results)
     return ValidationReport(results=results, profile="", engine=outcome.engine, warnings_conform=False)
 

@@ -8,12 +8,11 @@ in-memory Oxigraph store holding the data with its literals as written (:mod:`ci
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph
@@ -24,7 +23,7 @@ from rdflib.term import Node
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, QueryError, ShapesError, UnsupportedError, UsageError
 from cilo.loading import PathLike, format_for, literals_as_written, parse_into
-from cilo.oxigraph import from_oxigraph, rdf_bytes, rejected, to_oxigraph
+from cilo.oxigraph import rdf_bytes, rejected, to_oxigraph
 from cilo.report import ValidationResult
 from cilo.safety import check_triples
 from cilo.shacl import reference
@@ -32,7 +31,7 @@ from cilo.shacl.compiler import Compiler, Plan
 from cilo.shacl.literals import Faithful, ill_typed, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import Remote
-from cilo.sources import SourceMap
+from cilo.sources import SourceMap, locate_all
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
@@ -95,8 +94,7 @@ class Data:
 
     def locate(self, results: Iterable[ValidationResult]) -> list[ValidationResult]:
         """``results``, each with where its focus node was written (:mod:`cilo.sources`)."""
-        neighbours = _StoreNeighbours(self.store())
-        return [replace(r, source=self.sources.locate(r.focus_node, neighbours)) for r in results]
+        return locate_all(results, self.sources, self.store())
 
     def rows(self, query: str) -> list[dict[str, Node | None]]:
         """The rows of a SELECT query over the store, literals as written (stand-ins restored)."""
@@ -116,25 +114,6 @@ class Data:
                     parse_into(graph, path, base=self.base, lines=lines)
             self._graph = graph
         return self._graph
-
-
-class _StoreNeighbours:
-    """A blank node's IRIs and referrers in the store (:class:`cilo.sources.Neighbours`)."""
-
-    def __init__(self, store: pyoxigraph.Store) -> None:
-        self.store = store
-
-    def iris_of(self, node: Node) -> frozenset[str]:
-        iris = set()
-        for quad in self.store.quads_for_pattern(to_oxigraph(node), None, None):
-            iris.add(quad.predicate.value)
-            if isinstance(quad.object, pyoxigraph.NamedNode):
-                iris.add(quad.object.value)
-        return frozenset(iris)
-
-    def referrers(self, node: Node) -> list[Node]:
-        quads = self.store.quads_for_pattern(None, None, to_oxigraph(node))
-        return [from_oxigraph(q.subject) for q in itertools.islice(quads, 16)]  # type: ignore[misc]
 
 
 class _Counted:

@@ -32,6 +32,7 @@ from cilo.results import Row
 from cilo.shacl.compiler import Plan
 from cilo.shacl.literals import AsStored, Faithful, rows
 from cilo.shacl.sparql import algebra, predicates_read
+from cilo.sources import R, SourceMap, locate_all
 from cilo.sparqlclient import select
 
 
@@ -46,9 +47,15 @@ class InStore:
     #: the file and one literal as written.
     rewritten: dict[str, tuple[str, str]] = field(default_factory=dict)
     faithful: Faithful = field(default_factory=AsStored)
+    #: The files loaded into it: (path, SHA-256 when loaded), for the lines results point to.
+    files: tuple[tuple[str, str], ...] = ()
 
     def store(self) -> pyoxigraph.Store:
         return self.db
+
+    def locate(self, results: Iterable[R]) -> list[R]:
+        """``results``, each with the file and line of its focus node, where the file is unchanged."""
+        return locate_all(results, SourceMap.of_stored(self.files), self.db)
 
     def rows(self, query: str) -> list[Row]:
         """The rows of a SELECT query, literals as stored."""
