@@ -174,3 +174,9 @@ def test_the_quick_scan_agrees_with_the_full_one_and_finds_every_subject(graph: 
     assert named <= set(quick.subjects)
     for iri, line in quick.subjects.items():
         assert iri in named and (iri in lines[line - 1] or iri.rsplit("/", 1)[-1] in lines[line - 1])
+
+
+def test_the_html_report_names_file_and_line_beside_each_message() -> None:
+    path = FIXTURES / "lakeford.yaml"
+    page = cilo.html_report(path)
+    assert f'<code class="source">{path}:12</code>' in page  # Mira Laine as Evaluator, line 12

@@ -231,6 +231,7 @@ def test_json_report_has_exactly_the_documented_fields() -> None:
             "source_shape",
             "message",
             "constraint_component",
+            "source",
         }
         assert r["constraint_component"].startswith("http://www.w3.org/ns/shacl#")
         assert r["severity"].startswith("http://www.w3.org/ns/shacl#")
@@ -250,7 +251,11 @@ def test_text_report_groups_per_initiative_and_ends_with_a_summary() -> None:
     text = cilo.validate(ACCEPTANCE / "bad-level.ttl").to_text()
     lines = text.strip().splitlines()
     assert lines[0].startswith('Initiative "Family services CI, county C (invented)"')
-    assert any("Assignment r1 (Development worker, county C: Local knowledge gatherer)" in ln for ln in lines)
+    assert any(
+        "Assignment r1 (Development worker, county C as Local knowledge gatherer in Family services CI, "
+        "county C (invented))" in ln
+        for ln in lines
+    )
     assert lines[-1] == (
         "1 initiative checked against profile 'nine-functions': "
         "0 conform, 1 does not; 8 violations, 1 warning."

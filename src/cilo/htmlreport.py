@@ -91,7 +91,8 @@ def html_report(
     import jinja2
 
     graph = data if isinstance(data, Graph) else load(data, base=base)
-    report = validate(graph, profile=profile, shapes=shapes)
+    # from the files, when given, so that each message names its file and line
+    report = validate(graph if isinstance(data, Graph) else data, profile=profile, shapes=shapes, base=base)
     net = network(graph)
     templates = files("cilo") / "templates"
     env = jinja2.Environment(

@@ -118,7 +118,8 @@ class ValidationReport:
         raise UsageError(f"unknown report format {fmt!r}; the formats are: {', '.join(REPORT_FORMATS)}")
 
     def to_json(self, indent: int | None = 2) -> str:
-        """``{"conforms": bool, "engine": ..., "results": [...]}`` with the seven fields of each result."""
+        """``{"conforms": bool, "engine": ..., "results": [...]}`` with the eight fields of each result
+        (:meth:`ValidationResult.to_dict`)."""
         doc = {
             "conforms": self.conforms,
             "engine": self.engine,

@@ -102,6 +102,8 @@ class SourceMap:
         return self._locate(node, graph, depth=0)
 
     def _locate(self, node: Node, graph: Neighbours | None, depth: int) -> Location | None:
+        if not isinstance(node, URIRef | BNode):
+            return None  # a literal focus node (SHACL allows them) is written nowhere in particular
         for file in self.files:
             line = self.written.get(file, {}).get(node)
             if line is not None:
@@ -274,7 +276,14 @@ def scan(text: str, base: str, *, mentions: bool = False) -> Scan:
 
 
 def _without_strings(line: str) -> str | None:
-    """``line`` with its one-line strings made plain tokens, when that leaves it simple."""
+    (
+        """``line`` with its one-line strings made plain tokens, when that leaves it simple (a line
+    with a long string's quotes is left to the tokenizer: ``"""
+        "`` opens one, not two empty ones)."
+        ""
+    )
+    if '"""' in line or "'''" in line:
+        return None
     plain = _ONE_LINE_STRING.sub("0", line)
     return None if _COMPLEX.search(plain) else plain
 
