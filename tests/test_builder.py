@@ -87,3 +87,29 @@ def test_the_builder_refuses_to_give_an_id_a_second_kind() -> None:
     with pytest.raises(cilo.DescriptionError, match="cannot also be an initiative"):
         d.initiative("college")
     assert set(d.graph.objects(d.iri("college"), RDF.type)) == {cilo.CILO.Organization}
+
+
+def test_an_assignment_may_perform_several_functions() -> None:
+    d = Description()
+    college = d.organization("college", "Lakeford College")
+    node = d.assign(college, d.initiative("lakeford"), function=["Catalyst", "Initiator"], level="Local")
+    assert set(d.graph.objects(node, cilo.CILO.performsFunction)) == {cilo.CILO.Catalyst, cilo.CILO.Initiator}
+
+
+def test_a_description_validates_as_it_is_and_writes_under_every_name_of_a_format() -> None:
+    d = Description()
+    d.assign(d.person("mira", "Mira Laine"), d.initiative("i", "I"), role="Evaluator", level="National")
+    report = cilo.validate(d)
+    assert not report.conforms and repr(report).startswith("<ValidationReport conforms=False: 1 initiative, ")
+    assert d.serialize() == d.serialize("turtle") == d.serialize("ttl")
+    assert d.serialize("ntriples") == d.serialize("nt") and d.serialize("json-ld") == d.serialize("jsonld")
+
+
+@pytest.mark.parametrize(
+    ("start", "words"),
+    [("2023-02-30", "February 2023 has 28 days, not 30"), ("2023-13-01", "there is no month 13")],
+)
+def test_an_impossible_date_is_named_as_such(start: str, words: str) -> None:
+    d = Description()
+    with pytest.raises(cilo.DescriptionError, match=words):
+        d.assign(d.person("a"), d.initiative("i"), role="Evaluator", level="National", start=start)

@@ -91,7 +91,7 @@ ERRORS = [
     ("unknown-type.yaml", 3, "unknown class 'Organisation' (did you mean 'Organization'?)"),
     ("duplicate-id.yaml", 5, "duplicate id 'foundation' (first declared at line 3)"),
     ("duplicate-key.yaml", 3, "duplicate key 'label' (first given at line 2)"),
-    ("bad-date.yaml", 4, "must be written YYYY-MM-DD"),
+    ("bad-date.yaml", 4, "the start date 2023-02-30 does not exist: February 2023 has 28 days, not 30"),
     ("bad-count.yaml", 2, "expected a whole number of 0 or more, not -3"),
     ("actor-without-type.yaml", 3, "needs 'type: Person' or 'type: Organization'"),
     ("not-a-mapping.yaml", 1, "expected a mapping"),
@@ -149,3 +149,26 @@ def test_graph_that_does_not_fit_a_description_is_written_in_full() -> None:
     g.add((URIRef(EX + "elsewhere"), URIRef(EX + "p"), Literal("kept")))
     back = description.read(description.write(g).encode(), "x.yaml")
     assert isomorphic(back, g)
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "words"),
+    [
+        ("second-id-without-separator.yaml", 4, "start it with a line `---`"),
+        (
+            "impossible-date.yaml",
+            7,
+            "the start date 2023-02-30 does not exist: February 2023 has 28 days, not 30",
+        ),
+        (
+            "function-as-role.yaml",
+            7,
+            "Facilitator is a leadership function, not a backbone role: write `function: ",
+        ),
+    ],
+)
+def test_common_slips_get_a_hint_in_their_own_words(name: str, line: int, words: str) -> None:
+    with pytest.raises(InputError) as caught:
+        cilo.load(DESCRIBE / name)
+    assert caught.value.line == line and words in str(caught.value)
+    assert "the date date" not in str(caught.value)

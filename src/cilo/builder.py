@@ -11,14 +11,16 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
+import re
 from collections.abc import Sequence
 from urllib.parse import urljoin
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from cilo.choices import WriteFormat
+from cilo.choices import AnyWriteFormat
 from cilo.context import DEFAULT_BASE, check_id, prefixes
 from cilo.errors import DescriptionError, TermError
 from cilo.namespace import CILO
@@ -85,23 +87,24 @@ class Description:
         initiative: Ref,
         *,
         role: str | None = None,
-        function: str | None = None,
+        function: str | Sequence[str] | None = None,
         level: str | Sequence[str],
         start: DateLike | None = None,
         end: DateLike | None = None,
         id: str | None = None,
     ) -> Node:
         """Record that ``agent`` holds ``role`` (or performs ``function`` directly) in ``initiative``
-        at ``level`` (one name, or an administrative and an analytical one), from ``start`` to ``end``.
+        at ``level`` (one name, or an administrative and an analytical one), from ``start`` to ``end``;
+        ``function`` may name several functions performed in that one assignment.
         Returns the assignment's node (a blank node unless ``id`` is given)."""
-        if role is None and function is None:
+        if role is None and not function:
             raise DescriptionError("an assignment needs a role or a function")
         levels = [level] if isinstance(level, str) else list(level)
         if not levels:
             raise DescriptionError("an assignment needs at least one level, such as 'National'")
         terms = [(CILO.role, resolve(role, CILO.BackboneRole))] if role is not None else []
-        if function is not None:
-            terms.append((CILO.performsFunction, resolve(function, CILO.LeadershipFunction)))
+        for name in [function] if isinstance(function, str) else list(function or ()):
+            terms.append((CILO.performsFunction, resolve(name, CILO.LeadershipFunction)))
         terms += [(CILO.level, resolve(name, CILO.GovernanceLevel)) for name in levels]
         begins, ends = _date(start, "start"), _date(end, "end")
         if begins is not None and ends is not None and ends < begins:
@@ -126,7 +129,7 @@ class Description:
                     g.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
         return node
 
-    def serialize(self, format: WriteFormat = "ttl") -> str:
+    def serialize(self, format: AnyWriteFormat = "ttl") -> str:
         """The description as text: ``ttl``, ``nt``, ``rdf``, ``yaml``, ``jsonld`` or ``csv`` (see
         :func:`cilo.dumps`)."""
         from cilo.writing import dumps
@@ -166,13 +169,25 @@ def parse_date(value: object, what: str = "") -> datetime.date:
     """A date from a :class:`datetime.date` or ``YYYY-MM-DD`` text; a ValueError in words otherwise."""
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
-    try:
-        if isinstance(value, str) and len(value) == 10:
+    what = f"the {what} date" if what and what != "date" else "a date"
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
             return datetime.date.fromisoformat(value)
-    except ValueError:
-        pass
-    what = f"the {what} date" if what else "a date"
+        except ValueError:  # written right, but no such day
+            raise DescriptionError(f"{what} {value} does not exist: {_no_such_day(value)}") from None
     raise DescriptionError(f"{what} must be written YYYY-MM-DD, such as 2024-03-01, not {value!r}")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _no_such_day(value: str) -> str:
+    """Why a date written as YYYY-MM-DD is not a day of the calendar, in words."""
+    year, month, day = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d}"
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days, not {day}"
 
 
 def _date(value: DateLike | None, what: str) -> datetime.date | None:

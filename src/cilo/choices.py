@@ -32,3 +32,17 @@ NETWORK_FORMATS: tuple[NetworkFormat, ...] = get_args(NetworkFormat)
 #: Formats a description is written in (``cilo convert --to``).
 WriteFormat = Literal["ttl", "nt", "rdf", "jsonld", "yaml", "csv"]
 WRITE_FORMATS: tuple[WriteFormat, ...] = get_args(WriteFormat)
+
+#: Other names of the same formats, as rdflib and other tools spell them (``turtle`` is ``ttl``).
+FormatAlias = Literal["turtle", "ntriples", "n-triples", "xml", "rdfxml", "json-ld", "yml"]
+FORMAT_ALIASES: dict[FormatAlias, WriteFormat] = {
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "xml": "rdf",
+    "rdfxml": "rdf",
+    "json-ld": "jsonld",
+    "yml": "yaml",
+}
+#: Any name of a format a description is written in.
+AnyWriteFormat = WriteFormat | FormatAlias

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from cilo.choices import (
     ENGINES,
+    FORMAT_ALIASES,
     NETWORK_FORMATS,
     REASONING_ENGINES,
     REPORT_FORMATS,
@@ -115,7 +116,9 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("convert", help="write a description in another format (the same graph)")
     c.add_argument("file", metavar="IN", help=f"a description ({_EXTENSIONS})")
-    c.add_argument("--to", required=True, choices=list(WRITE_FORMATS), help="the format to write")
+    c.add_argument(
+        "--to", required=True, choices=[*WRITE_FORMATS, *FORMAT_ALIASES], help="the format to write"
+    )
     c.add_argument(
         "-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout"
     )

@@ -74,6 +74,15 @@ class ValidationReport:
     #: result, whatever its severity, makes the data non-conforming (``cilo.shacl.validate``).
     warnings_conform: bool = True
 
+    def __repr__(self) -> str:
+        tally = _counts(self.results) or "no results"
+        n = len(self.initiatives)
+        checked = f"{n} initiative{'s' if n != 1 else ''}, " if n else ""
+        profile = f", profile {self.profile!r}" if self.profile else ""
+        return (
+            f"<ValidationReport conforms={self.conforms}: {checked}{tally}{profile}, engine {self.engine!r}>"
+        )
+
     @property
     def graph(self) -> Graph:
         """The report as a SHACL ``sh:ValidationReport`` graph."""

@@ -21,6 +21,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from cilo.builder import Description
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, ShapesError, UsageError
 from cilo.loading import PathLike, literals_as_written, parse_data, read_checked
@@ -36,7 +37,7 @@ from cilo.vocabulary import defined_terms, instances_of, label, local_name
 
 CILOSH = Namespace("https://w3id.org/cilo/shapes#")
 
-Source = Graph | PathLike | Iterable[PathLike] | Located
+Source = Graph | Description | PathLike | Iterable[PathLike] | Located
 
 
 def validate(
@@ -47,8 +48,9 @@ def validate(
     base: str | None = None,
     engine: Engine = "auto",
 ) -> ValidationReport:
-    """Validate ``data`` (a path, a list of paths, an rdflib Graph, or where the data lives: an
-    :class:`cilo.OxigraphStore` or :class:`cilo.Endpoint`, holding the ontology) and return the report.
+    """Validate ``data`` (a path, a list of paths, an rdflib Graph, a :class:`cilo.Description`, or
+    where the data lives: an :class:`cilo.OxigraphStore` or :class:`cilo.Endpoint`, holding the
+    ontology) and return the report.
 
     ``profile`` names a bundled profile (``nine-functions``, ``eight-functions``); ``shapes`` is a
     user's own shapes file used in its place. The base shapes (well-formed assignments, known
@@ -60,6 +62,8 @@ def validate(
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
+    if isinstance(data, Description):
+        data = data.graph
     shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
     source = as_data(data, base)
     if isinstance(source, Data):

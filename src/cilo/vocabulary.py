@@ -114,9 +114,19 @@ def resolve(name: str, cls: URIRef) -> URIRef:
     if short in known:
         return known[short]
     what = "class" if cls == OWL.Class else label(cls)
+    for other, key in ((CILO.LeadershipFunction, "function"), (CILO.BackboneRole, "role")):
+        if other != cls and short in short_names(other):  # Facilitator given as a role, or the reverse
+            raise TermError(
+                f"{short} is {_a(label(other))}, not {_a(what)}: write `{key}: {short}` (the YAML key "
+                f"and CSV column of that name)"
+            )
     raise TermError(
         f"unknown {what} {name!r}{suggestion(short, known)}; the known names are: {', '.join(known)}"
     )
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun.lower()}"
 
 
 def suggestion(word: str, known: Iterable[str]) -> str:

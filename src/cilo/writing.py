@@ -17,7 +17,7 @@ from typing import cast
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
-from cilo.choices import WRITE_FORMATS, WriteFormat
+from cilo.choices import FORMAT_ALIASES, WRITE_FORMATS, AnyWriteFormat, WriteFormat
 from cilo.errors import OutputError, UsageError
 from cilo.formats import description, table
 
@@ -33,8 +33,9 @@ FORMAT_NAMES: dict[WriteFormat, str] = {
 _RDFLIB = {"ttl": "turtle", "nt": "nt", "rdf": "xml"}
 
 
-def dumps(graph: Graph, format: WriteFormat = "ttl", *, header: str = "", csv_guard: bool = True) -> str:
-    """``graph`` as text in ``format`` (a key of :data:`WRITE_FORMATS`).
+def dumps(graph: Graph, format: AnyWriteFormat = "ttl", *, header: str = "", csv_guard: bool = True) -> str:
+    """``graph`` as text in ``format`` (one of :data:`WRITE_FORMATS`, or another name of one, such
+    as ``turtle``: :data:`cilo.choices.FORMAT_ALIASES`).
 
     ``header`` is a comment put at the top of Turtle and YAML. For ``csv``, triples its columns do
     not hold are left out: use :func:`dump` to learn which.
@@ -45,7 +46,7 @@ def dumps(graph: Graph, format: WriteFormat = "ttl", *, header: str = "", csv_gu
 def dump(
     graph: Graph,
     path: str | Path,
-    format: WriteFormat | None = None,
+    format: AnyWriteFormat | None = None,
     *,
     header: str = "",
     csv_guard: bool = True,
@@ -133,11 +134,13 @@ def _mode_for(target: Path) -> int:
 
 
 def render(
-    graph: Graph, fmt: WriteFormat, *, header: str = "", csv_guard: bool = True
+    graph: Graph, name: AnyWriteFormat, *, header: str = "", csv_guard: bool = True
 ) -> tuple[str, Counter[str]]:
-    """The text of ``graph`` in ``fmt``, and the triples it leaves out, counted by predicate."""
+    """The text of ``graph`` in ``name``, and the triples it leaves out, counted by predicate."""
+    fmt: str = FORMAT_ALIASES.get(name, name)  # type: ignore[arg-type]
     if fmt not in WRITE_FORMATS:
-        raise UsageError(f"cannot write {fmt!r}; the formats are: {', '.join(WRITE_FORMATS)}")
+        names = ", ".join([*WRITE_FORMATS, *FORMAT_ALIASES])
+        raise UsageError(f"cannot write {name!r}; the formats are: {names}")
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     if fmt == "csv":
         return table.write(graph, guard=csv_guard)

@@ -343,8 +343,9 @@ class _Checker:
             raise self.fail(path, str(e)) from None
 
     def date(self, value: Any, path: yamltree.Path) -> str:
+        key = next((k for k in reversed(path) if isinstance(k, str)), "")
         try:
-            return parse_date(value).isoformat()
+            return parse_date(value, key if key in _DATE_KEYS else "").isoformat()
         except ValueError as e:
             raise self.fail(path, str(e)) from None
 

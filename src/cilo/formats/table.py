@@ -39,7 +39,7 @@ def read(data: bytes, source: str, *, base: str | None = None, lines: dict[Node,
     initiative."""
     text = decode(data, source)
     description = Description(base or DEFAULT_BASE)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True, delimiter=_separator(text))
     try:
         rows = list(_numbered(reader))
     except csv.Error as e:
@@ -69,6 +69,16 @@ def read(data: bytes, source: str, *, base: str | None = None, lines: dict[Node,
             for node in nodes:
                 lines.setdefault(node, line)
     return description.graph
+
+
+def _separator(text: str) -> str:
+    """The separator of the header line: `,`, or `;` or a tab (spreadsheets in many locales write
+    `;`), whichever splits it into cilo's column names."""
+    header = text.split("\n", 1)[0].lower()
+    for separator in (",", ";", "\t"):
+        if {"initiative", "agent"} <= {name.strip().strip('"') for name in header.split(separator)}:
+            return separator
+    return ","
 
 
 def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:

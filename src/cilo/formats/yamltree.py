@@ -164,8 +164,15 @@ def _plain(
             if not isinstance(key, str):
                 raise InputError(source, f"a key must be text, found {key!r}", line=key_line)
             if key in first_seen:
+                hint = (
+                    "; to describe another initiative, start it with a line `---`"
+                    if key == "id" and not path
+                    else ""
+                )
                 raise InputError(
-                    source, f"duplicate key {key!r} (first given at line {first_seen[key]})", line=key_line
+                    source,
+                    f"duplicate key {key!r} (first given at line {first_seen[key]}){hint}",
+                    line=key_line,
                 )
             first_seen[key] = key_line
             key_path = (*path, key)
