@@ -88,5 +88,5 @@ def test_the_command_line_offers_the_librarys_choices() -> None:
     assert option[("reason", "engine")] == choices.REASONING_ENGINES
     assert option[("network", "format")] == choices.NETWORK_FORMATS
     assert option[("query", "format")] == choices.RESULTS_FORMATS
-    assert option[("convert", "to")] == choices.WRITE_FORMATS
+    assert option[("convert", "to")] == choices.WRITE_FORMAT_NAMES
     assert option[("validate", "profile")] == tuple(cilo.profiles())

@@ -46,3 +46,5 @@ FORMAT_ALIASES: dict[FormatAlias, WriteFormat] = {
 }
 #: Any name of a format a description is written in.
 AnyWriteFormat = WriteFormat | FormatAlias
+#: Every name ``cilo convert --to`` and :func:`cilo.dumps` accept.
+WRITE_FORMAT_NAMES: tuple[str, ...] = (*WRITE_FORMATS, *FORMAT_ALIASES)

@@ -19,12 +19,11 @@ from typing import TYPE_CHECKING
 
 from cilo.choices import (
     ENGINES,
-    FORMAT_ALIASES,
     NETWORK_FORMATS,
     REASONING_ENGINES,
     REPORT_FORMATS,
     RESULTS_FORMATS,
-    WRITE_FORMATS,
+    WRITE_FORMAT_NAMES,
 )
 from cilo.errors import CiloError, UsageError
 from cilo.loading import FORMATS, load
@@ -116,9 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("convert", help="write a description in another format (the same graph)")
     c.add_argument("file", metavar="IN", help=f"a description ({_EXTENSIONS})")
-    c.add_argument(
-        "--to", required=True, choices=[*WRITE_FORMATS, *FORMAT_ALIASES], help="the format to write"
-    )
+    c.add_argument("--to", required=True, choices=WRITE_FORMAT_NAMES, help="the format to write")
     c.add_argument(
         "-o", "--output", metavar="OUT", help="the file to write (whole or not at all); default stdout"
     )

@@ -17,7 +17,7 @@ from typing import cast
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
 
-from cilo.choices import FORMAT_ALIASES, WRITE_FORMATS, AnyWriteFormat, WriteFormat
+from cilo.choices import FORMAT_ALIASES, WRITE_FORMAT_NAMES, WRITE_FORMATS, AnyWriteFormat, WriteFormat
 from cilo.errors import OutputError, UsageError
 from cilo.formats import description, table
 
@@ -139,8 +139,7 @@ def render(
     """The text of ``graph`` in ``name``, and the triples it leaves out, counted by predicate."""
     fmt: str = FORMAT_ALIASES.get(name, name)  # type: ignore[arg-type]
     if fmt not in WRITE_FORMATS:
-        names = ", ".join([*WRITE_FORMATS, *FORMAT_ALIASES])
-        raise UsageError(f"cannot write {name!r}; the formats are: {names}")
+        raise UsageError(f"cannot write {name!r}; the formats are: {', '.join(WRITE_FORMAT_NAMES)}")
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     if fmt == "csv":
         return table.write(graph, guard=csv_guard)
