@@ -233,15 +233,22 @@ STRING_LITERALS = (
 _TURTLE_TOKENS = re.compile((STRING_LITERALS + r"|<[^>\s]*>|#[^\n\r]*|\\.|[\[\]()]").encode(), re.DOTALL)
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
-# SPARQL lexemes that can hide brackets or keywords: comments, strings (long and short), IRIs,
-# variables and prefixed names. IRIREF has no spaces, which tells it from the `<` operator.
-_LEXEMES = re.compile(
+#: Comments, strings and IRIs, which can hide anything: the first lexemes of SPARQL and Turtle alike
+#: (a verbose pattern; IRIREF has no spaces, which tells it from SPARQL's `<` operator).
+COMMENT_STRING_IRI = (
     r"""
       (?P<comment>\#[^\n\r]*)
     | (?P<string>"""
     + STRING_LITERALS
     + r""")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
+)
+
+# SPARQL lexemes that can hide brackets or keywords: comments, strings (long and short), IRIs,
+# variables and prefixed names. IRIREF has no spaces, which tells it from the `<` operator.
+_LEXEMES = re.compile(
+    COMMENT_STRING_IRI
+    + r"""
     | (?P<name>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+
                |[\w.-]*:(?:[\w.:%-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
     | (?P<word>[A-Za-z_]+)

@@ -27,7 +27,7 @@ from rdflib.term import Node
 from cilo.errors import CiloError
 from cilo.loading import format_for, parse_data, read_checked
 from cilo.oxigraph import from_oxigraph, to_oxigraph
-from cilo.safety import STRING_LITERALS
+from cilo.safety import COMMENT_STRING_IRI
 
 #: The formats whose text :func:`scan` reads (Turtle's family); RDF/XML and JSON-LD get the file only.
 SCANNED = frozenset({"turtle", "nt", "nquads", "trig"})
@@ -159,12 +159,8 @@ class SourceMap:
 
 
 _TOKENS = re.compile(
-    r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>"""
-    + STRING_LITERALS
-    + r""")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    COMMENT_STRING_IRI
+    + r"""
     | (?P<bnode>_:[^\s;,()\[\]{}<>"'\#]+)
     | (?P<directive>@prefix|@base)
     | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w:%.-]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
