@@ -4,8 +4,10 @@ cilo's own readers (YAML, JSON, CSV) note the line of every node they make as th
 initiative's ``id:``, an assignment's list item, an actor's entry, a CSV row). Files in an RDF syntax
 are read by Oxigraph, which keeps no positions: for them, only when a result needs it, a scan of the
 text finds the line of the first statement about an IRI (the subject of a statement; else its first
-mention). A blank node written as ``[ ... ]`` has no name to find: it is placed where the node that
-refers to it is.
+mention). A blank node written as ``[ ... ]`` has no name to find: it is found by what it says (the
+one unnamed statement that mentions all its IRIs), else placed where the node referring to it is;
+where two different statements would fit, it gets no line rather than a guess. A store's files are
+read again for their lines, if unchanged since they were loaded.
 """
 
 from __future__ import annotations
