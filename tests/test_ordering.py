@@ -50,6 +50,11 @@ def test_declines_what_it_cannot_sort_as_oxigraph_would(tail: str) -> None:
     assert _split(text) is None
 
 
+def test_a_text_with_code_point_escapes_is_left_to_oxigraph() -> None:
+    escaped = PREFIX + "SELECT ?s WHERE { ?s ex:a ?a \\u007D ORDER BY ?s"  # \u007D is a brace
+    assert "\\u007D" in escaped and _split(escaped) is None
+
+
 def test_an_order_by_inside_a_subquery_or_a_string_is_not_the_query_s() -> None:
     inner = PREFIX + 'SELECT ?s WHERE { { SELECT ?s WHERE { ?s ex:a "ORDER BY ?s" } ORDER BY ?s } }'
     assert _split(inner) is None

@@ -163,7 +163,7 @@ class OxigraphStore:
 
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
         parsed = prepared(query.text, query.source or query.name)
-        text = decode_code_points(with_values(query.text, bindings))
+        text = with_values(query.text, bindings)
         plan = ordering.split(text, parsed)
         if plan is not None:  # sorting rows already read is much cheaper than Oxigraph's sort on disk
             variables, rows = self._solutions(query, plan.text)
