@@ -11,7 +11,7 @@ from rdflib.compare import isomorphic
 import cilo
 from cilo import CILO, InputError
 from cilo.formats import description
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_cli
 
 DESCRIBE = FIXTURES / "describe"
 EX = "https://example.org/fixture/"
@@ -172,3 +172,30 @@ def test_common_slips_get_a_hint_in_their_own_words(name: str, line: int, words:
         cilo.load(DESCRIBE / name)
     assert caught.value.line == line and words in str(caught.value)
     assert "the date date" not in str(caught.value)
+
+
+def test_every_problem_of_a_file_is_told_at_once_and_nothing_is_loaded() -> None:
+    path = DESCRIBE / "three-mistakes.yaml"
+    with pytest.raises(cilo.InputErrors) as caught:
+        cilo.load(path)
+    found = [(e.line, e.message.split(" (")[0].split(":")[0]) for e in caught.value.errors]
+    assert found == [
+        (6, "unknown class 'Organisation'"),
+        (8, "unknown backbone role 'Evaluater'"),
+        (9, "Facilitator is a leadership function, not a backbone role"),
+        (10, "the start date 2023-02-30 does not exist"),
+    ]
+    done = run_cli("validate", path)
+    assert done.returncode == 2 and not done.stdout
+    lines = done.stderr.splitlines()
+    assert lines[0] == f"cilo: error: 4 problems in {path}; nothing was loaded:"
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        f"{path}, line {n}, column {c}" for n, c in ((6, 25), (8, 25), (9, 28), (10, 60))
+    ]
+
+
+def test_past_fifty_problems_the_rest_are_counted() -> None:
+    with pytest.raises(cilo.InputErrors) as caught:
+        cilo.load(DESCRIBE / "sixty-mistakes.csv")
+    assert len(caught.value.errors) == 50 and caught.value.total == 60
+    assert str(caught.value).endswith("\n  ... and 10 more")

@@ -35,6 +35,32 @@ class InputError(CiloError):
         super().__init__(f"{where}: {message}")
 
 
+class InputErrors(InputError):  # noqa: N818 - several InputError, named as such
+    """Several problems in one file, found in one reading: the first :data:`MAX_REPORTED` of them, each
+    an :class:`InputError` in :attr:`errors` (``path``, ``line`` and ``message`` are the first's)."""
+
+    #: How many problems of one file are told; past it, "... and N more".
+    MAX_REPORTED = 50
+
+    def __init__(self, errors: list[InputError], total: int) -> None:
+        first = errors[0]
+        super().__init__(first.path, first.message, first.line, first.column)
+        self.errors = errors
+        self.total = total
+        more = f"\n  ... and {total - len(errors)} more" if total > len(errors) else ""
+        lines = "\n".join(f"  {e}" for e in errors)
+        self.args = (f"{total} problems in {first.path}; nothing was loaded:\n{lines}{more}",)
+
+    @classmethod
+    def raise_for(cls, errors: list[InputError]) -> None:
+        """Raise the one error, or all of them (in the order of their lines); nothing when none."""
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            ordered = sorted(errors, key=lambda e: (e.line or 0, e.column or 0))
+            raise cls(ordered[: cls.MAX_REPORTED], len(errors))
+
+
 class QueryError(CiloError):
     """An unknown query or parameter, a bad parameter value, or a query that cannot (or may not) run."""
 

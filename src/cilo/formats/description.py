@@ -26,10 +26,11 @@ is reported with its line and the nearest known name, not turned silently into a
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -51,7 +52,7 @@ from cilo.context import (
     refused,
     term_definitions,
 )
-from cilo.errors import InputError, NotExpressibleError, RemoteDocumentError
+from cilo.errors import InputError, InputErrors, NotExpressibleError, RemoteDocumentError
 from cilo.formats import decode, yamltree
 from cilo.formats.rdfsyntax import parse_rdf
 from cilo.namespace import CILO
@@ -88,9 +89,15 @@ def read(
     docs = _json_documents(text, source) if syntax == "json" else yamltree.documents(text, source)
     declared: dict[str, int | None] = {}
     graph = Graph()
-    for doc in docs:
+    checked_docs = []
+    errors: list[InputError] = []
+    for doc in docs:  # every document checked first: all the problems of the file at once
         checker = _Checker(doc, source, declared, note_lines=lines is not None)
-        checked, doc_base = checker.run(base or DEFAULT_BASE)
+        with checker.going_on():
+            checked_docs.append(checker.run(base or DEFAULT_BASE))
+        errors += checker.errors
+    InputErrors.raise_for(errors)
+    for checked, doc_base in checked_docs:
         parsed = _to_rdf(checked, doc_base, source)
         if lines is not None:  # the lines rode along as a private property: take them out
             for node, _, line in parsed.triples((None, _LINE, None)):
@@ -189,6 +196,16 @@ class _Checker:
         self.declared = declared
         self.base = DEFAULT_BASE
         self.note_lines = note_lines
+        #: The problems found so far: the reading goes on past each, to tell them all at once.
+        self.errors: list[InputError] = []
+
+    @contextlib.contextmanager
+    def going_on(self) -> Iterator[None]:
+        """Note a problem in one part (an item, a key) and go on with the next."""
+        try:
+            yield
+        except InputError as e:
+            self.errors.append(e)
 
     def fail(self, path: yamltree.Path, message: str, *, key: bool = False) -> InputError:
         line, column = self.doc.where(path, key=key)
@@ -203,15 +220,16 @@ class _Checker:
         if isinstance(value, dict) and "base" in value:
             self.base = self.check_base(value.pop("base"), ("base",))
         for item, path in zip(top, paths, strict=True):
-            if not isinstance(item, dict):
-                raise self.fail(
-                    path, "expected a mapping (an initiative, with id, label, actors, assignments)"
-                )
-            if "base" in item:
-                raise self.fail((*path, "base"), "'base' belongs at the top of a document", key=True)
-            if self.uses_cilo_context(item):
-                kind = "collection" if set(item) <= _COLLECTION_KEYS else "initiative"
-                self.node(item, path, kind)
+            with self.going_on():
+                if not isinstance(item, dict):
+                    raise self.fail(
+                        path, "expected a mapping (an initiative, with id, label, actors, assignments)"
+                    )
+                if "base" in item:
+                    raise self.fail((*path, "base"), "'base' belongs at the top of a document", key=True)
+                if self.uses_cilo_context(item):
+                    kind = "collection" if set(item) <= _COLLECTION_KEYS else "initiative"
+                    self.node(item, path, kind)
         return value, self.base
 
     # -- the parts of a document --------------------------------------------------------------
@@ -255,7 +273,8 @@ class _Checker:
         if "during" in node and any(k in node for k in _DATE_KEYS):
             raise self.fail((*path, "during"), "give the dates either as start/end or in 'during', not both")
         for key in list(node):
-            self.key(node, key, (*path, key), kind)
+            with self.going_on():
+                self.key(node, key, (*path, key), kind)
         reference = len(node) == 1 and "id" in node
         if self.note_lines and kind != "collection" and not reference:  # a node declared here
             line = self.doc.where((*path, "id") if kind == "initiative" and "id" in node else path)[0]
@@ -299,11 +318,12 @@ class _Checker:
         if not isinstance(value, list):
             raise self.fail(path, f"expected a list of {kind}s (each item starting with '- ')")
         for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                raise self.fail(
-                    (*path, i), f"expected an {kind} as a mapping of keys to values, not {item!r}"
-                )
-            self.node(item, (*path, i), kind)
+            with self.going_on():
+                if not isinstance(item, dict):
+                    raise self.fail(
+                        (*path, i), f"expected an {kind} as a mapping of keys to values, not {item!r}"
+                    )
+                self.node(item, (*path, i), kind)
 
     def names(self, value: Any, path: yamltree.Path, cls: URIRef) -> None:
         for i, name in enumerate(value if isinstance(value, list) else [value]):

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from cilo.builder import ORG, TIME, Description, parse_date
 from cilo.context import DEFAULT_BASE, compact_iri
-from cilo.errors import DescriptionError, InputError
+from cilo.errors import DescriptionError, InputError, InputErrors
 from cilo.formats import cells, decode
 from cilo.namespace import CILO
 from cilo.vocabulary import resolve, suggestion
@@ -49,25 +49,31 @@ def read(data: bytes, source: str, *, base: str | None = None, lines: dict[Node,
     header_line, header = rows[0]
     columns = _columns(header, source, header_line)
     agent_types: dict[URIRef, tuple[str, int]] = {}
+    errors: list[InputError] = []  # every row is read: all the problems of the table at once
     for line, row in rows[1:]:
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) != len(header):
-            raise InputError(
+        try:
+            if len(row) != len(header):
+                raise InputError(
+                    source,
+                    f"expected {len(header)} fields, as in the header line, but found {len(row)}",
+                    line=line,
+                )
+            nodes = _row(
+                description,
+                dict(zip(columns, (cells.unguard(c.strip()) for c in row), strict=True)),
                 source,
-                f"expected {len(header)} fields, as in the header line, but found {len(row)}",
-                line=line,
+                line,
+                agent_types,
             )
-        nodes = _row(
-            description,
-            dict(zip(columns, (cells.unguard(c.strip()) for c in row), strict=True)),
-            source,
-            line,
-            agent_types,
-        )
+        except InputError as e:
+            errors.append(e)
+            continue
         if lines is not None:
             for node in nodes:
                 lines.setdefault(node, line)
+    InputErrors.raise_for(errors)
     return description.graph
 
 
