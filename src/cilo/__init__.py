@@ -11,6 +11,7 @@ from cilo.builder import Description
 from cilo.catalogue import Query
 from cilo.errors import (
     CiloError,
+    DataWarning,
     DescriptionError,
     InputError,
     InputErrors,
@@ -64,6 +65,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CILO",
     "CiloError",
+    "DataWarning",
     "Description",
     "DescriptionError",
     "Endpoint",

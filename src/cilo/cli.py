@@ -326,8 +326,10 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
+    import warnings
+
     from cilo.catalogue import queries
-    from cilo.errors import QueryError
+    from cilo.errors import DataWarning, QueryError
     from cilo.querying import query
 
     if args.list:
@@ -347,8 +349,15 @@ def _query(args: argparse.Namespace) -> int:
         params[key.strip()] = value.strip()
     where = _where(args)
     data = load(args.files, base=args.base) if where is None else where
-    results = query(args.name, data, allow_network=args.allow_network, **params)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        results = query(args.name, data, allow_network=args.allow_network, **params)
     sys.stdout.write(results.render(args.format, guard=not args.raw_csv))
+    said = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+    for words in said:
+        print(f"cilo: warning: {words}", file=sys.stderr)
+    if not results and params and not said:
+        print("cilo: note: each parameter is in the data, but no row matches them together", file=sys.stderr)
     return 0
 
 

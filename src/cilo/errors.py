@@ -120,3 +120,8 @@ class WorkerError(CiloError):
 
 class UnsupportedError(ShapesError):
     """Shapes that use a SHACL feature the fast engine does not translate (it then declines)."""
+
+
+class DataWarning(UserWarning):
+    """Something about the data a user may not have meant (a bound IRI the data does not hold); the
+    command line prints it as ``cilo: warning: ...``."""

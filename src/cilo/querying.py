@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph
 from rdflib.term import Node
 
-from cilo import catalogue
+from cilo import binding, catalogue
 from cilo.catalogue import Query
-from cilo.errors import QueryError, TimeLimitError, WorkerError
+from cilo.errors import DataWarning, QueryError, TimeLimitError, WorkerError
 from cilo.loading import PathLike
 from cilo.results import Results
 from cilo.safety import changed_by, current
@@ -67,11 +68,23 @@ def _run(q: Query, data: Data, params: dict[str, str | Node], *, ad_hoc: bool = 
     own timeout): built-in queries too, since hostile data can make any of them slow. A query on an
     on-disk store runs in a fresh worker that opens the store read-only (the store's own threads
     make forking this process unsafe)."""
+    store: Store = data if isinstance(data, MemoryStore | OxigraphStore | Endpoint) else MemoryStore(data)
+
+    def run(query: Query, values: dict[str, Node]) -> Results:
+        return _select(query, store, values)
+
     if ad_hoc and not q.parameters:
         bindings = {k: v if isinstance(v, Node) else _ad_hoc_term(k, str(v)) for k, v in params.items()}
     else:
-        bindings = q.bindings(params)
-    store: Store = data if isinstance(data, MemoryStore | OxigraphStore | Endpoint) else MemoryStore(data)
+        bindings = q.bindings(binding.bind_ids(q, params, run))
+    results = run(q, bindings)
+    if not results and bindings:
+        for words in binding.absent(bindings, run):
+            warnings.warn(DataWarning(words), stacklevel=3)
+    return results
+
+
+def _select(q: Query, store: Store, bindings: dict[str, Node]) -> Results:
     if isinstance(store, Endpoint):
         return store.select(q, bindings)
     seconds = current().query_seconds
