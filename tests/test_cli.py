@@ -20,6 +20,8 @@ def test_summary_prints_functions_roles_levels_and_table3() -> None:
     assert "National backbone roles (5)" in out and "Regional backbone roles (4)" in out
     assert "Local support             Regional  Facilitator, Implementer, Meta-governor" in out
     assert "Macro, Meso, Micro" in out
+    # the names one writes in a description, beside the labels
+    assert "  Cross-sectoral player (CrossSectoralPlayer)\n" in out and "Meta-governor (MetaGovernor)" in out
 
 
 @pytest.mark.parametrize(("name", "code"), [("complete.ttl", 0), ("no-sponsor.ttl", 1), ("bad-level.ttl", 1)])
