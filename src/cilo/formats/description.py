@@ -310,6 +310,14 @@ class _Checker:
         elif key not in _vocab_keys() and key != "id":
             known = sorted({*terms, *(_DATE_KEYS if kind == "assignment" else ())})
             hint = suggestion(key, [*known, *_vocab_keys()])
+            keys = list(node)
+            before = keys[keys.index(key) - 1] if keys.index(key) > 0 else None
+            if value is None and before is not None and isinstance(node[before], str):
+                # `{label: Amira Khan, coordinator}`: the comma ended the value, and a key began
+                hint += (
+                    f"; if {key!r} belongs to the {before!r} before it, put that value in quotes: "
+                    f'{before}: "{node[before]}, {key}"'
+                )
             raise self.fail(
                 path, f"unknown key {key!r}{hint}; the known keys are: {', '.join(known)}", key=True
             )
