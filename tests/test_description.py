@@ -165,6 +165,7 @@ def test_graph_that_does_not_fit_a_description_is_written_in_full() -> None:
             7,
             "Facilitator is a leadership function, not a backbone role: write `function: ",
         ),
+        ("comma-in-flow-value.yaml", 5, 'put that value in quotes: label: "Amira Khan, coordinator"'),
     ],
 )
 def test_common_slips_get_a_hint_in_their_own_words(name: str, line: int, words: str) -> None:
