@@ -22,3 +22,21 @@ def test_unknown_term_fails() -> None:
     with pytest.raises(AttributeError):
         _ = CILO.FuturesThinkr
     assert CILO.FuturesThinker == URIRef("https://w3id.org/cilo#FuturesThinker")
+
+
+def test_help_on_cilo_prints_no_warning_and_dir_gives_term_names() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import cilo; help(cilo)"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PAGER": "cat", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0 and "class CILO" in done.stdout
+    assert done.stderr == ""
+    from cilo import CILO
+
+    assert "Actor" in dir(CILO) and all(isinstance(name, str) and ":" not in name for name in dir(CILO))

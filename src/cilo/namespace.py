@@ -1,10 +1,27 @@
 """``CILO``: the cilo vocabulary as an rdflib DefinedNamespace (kept equal to ontology/cilo.ttl by a test)."""
 
-from rdflib.namespace import DefinedNamespace, Namespace
+import warnings
+
+from rdflib.namespace import DefinedNamespace, DefinedNamespaceMeta, Namespace
 from rdflib.term import URIRef
 
+# `help(cilo)` lists CILO's terms, and `inspect` then asks rdflib's own base class, DefinedNamespace,
+# for each of them: rdflib warns ~60 times that the base class does not define them. Only that
+# warning, only when `inspect` is the asker, is silenced; every other warning stays as it was.
+warnings.filterwarnings(
+    "ignore", message=r"Code: .* is not defined in namespace DefinedNamespace$", module="inspect"
+)
 
-class CILO(DefinedNamespace):
+
+class _Terms(DefinedNamespaceMeta):
+    """rdflib's namespace class, whose ``dir()`` gives the terms' names (``Actor``), as ``dir()``
+    should, rather than their IRIs (with which ``help`` and tab completion ask for nonsense)."""
+
+    def __dir__(self) -> list[str]:
+        return sorted(name for name in self.__annotations__ if not name.startswith("_"))
+
+
+class CILO(DefinedNamespace, metaclass=_Terms):
     """Every term of the Collective Impact Leadership Ontology, ``https://w3id.org/cilo#``."""
 
     _fail = True
