@@ -232,7 +232,10 @@ def test_json_report_has_exactly_the_documented_fields() -> None:
             "message",
             "constraint_component",
             "source",
+            "rule",
+            "help",
         }
+        assert r["help"] == f"docs/rules.md#{r['rule'].lower()}"
         assert r["constraint_component"].startswith("http://www.w3.org/ns/shacl#")
         assert r["severity"].startswith("http://www.w3.org/ns/shacl#")
         assert r["focus_node"].startswith("https://example.org/acc3/")
@@ -319,3 +322,23 @@ def test_one_actor_typed_differently_in_two_files_is_a_violation() -> None:
     )
     assert not _from_shape(cilo.validate(clash / "one.yaml"), "DisjointClassesShape")
     assert not cilo.reason([clash / "one.yaml", clash / "two.yaml"]).consistent  # the reasoner agrees
+
+
+def test_every_rule_of_cilo_is_explained_in_docs_rules() -> None:
+    from rdflib import Graph
+    from rdflib.namespace import RDF, RDFS, SH
+
+    from cilo.resources import base_shapes_files, profile_file, profiles
+
+    rules = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    headings = {line[4:].strip() for line in rules.splitlines() if line.startswith("### ")}
+    for file in [*base_shapes_files(), *(profile_file(p) for p in profiles())]:
+        g = Graph().parse(data=file.read_text(encoding="utf-8"), format="turtle")
+        for kind in (SH.NodeShape, SH.PropertyShape):
+            for shape in g.subjects(RDF.type, kind):
+                if isinstance(shape, URIRef):
+                    name = str(shape).rsplit("#", 1)[-1]
+                    assert name in headings, name
+                    assert g.value(shape, RDFS.comment), f"{name} explains nothing (rdfs:comment)"
+    report = cilo.validate(ACCEPTANCE / "bad-level.ttl")
+    assert {r.rule for r in report.results} <= headings

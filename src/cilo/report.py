@@ -18,6 +18,14 @@ from cilo.sources import Location
 from cilo.vocabulary import functions, local_name
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+#: The namespace of cilo's shapes, and where their rules are explained (``docs/rules.md``).
+CILO_SHAPES = "https://w3id.org/cilo/shapes#"
+RULES = "docs/rules.md"
+
+
+def rule_anchor(rule: str) -> str:
+    """The anchor of a rule's section in docs/rules.md."""
+    return rule.lower()
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,20 @@ class ValidationResult:
     source: Location | None = None
 
     @property
+    def rule(self) -> str | None:
+        """The stable id of the rule that gave the result: its shape's name (``LevelConsistencyShape``);
+        None for a shape without a name."""
+        return None if not isinstance(self.source_shape, URIRef) else local_name(self.source_shape)
+
+    @property
+    def help(self) -> str | None:
+        """Where the rule is explained: a section of cilo's docs/rules.md, for cilo's own shapes."""
+        shape = self.source_shape
+        if not isinstance(shape, URIRef) or not str(shape).startswith(CILO_SHAPES) or self.rule is None:
+            return None
+        return f"{RULES}#{rule_anchor(self.rule)}"
+
+    @property
     def is_violation(self) -> bool:
         """True for sh:Violation results, the only ones that make a description non-conforming."""
         return self.severity == SH.Violation
@@ -52,6 +74,8 @@ class ValidationResult:
             "message": self.message,
             "constraint_component": _text(self.constraint_component),
             "source": None if self.source is None else self.source.to_dict(),
+            "rule": self.rule,
+            "help": self.help,
         }
 
 
@@ -127,7 +151,7 @@ class ValidationReport:
         raise UsageError(f"unknown report format {fmt!r}; the formats are: {', '.join(REPORT_FORMATS)}")
 
     def to_json(self, indent: int | None = 2) -> str:
-        """``{"conforms": bool, "engine": ..., "results": [...]}`` with the eight fields of each result
+        """``{"conforms": bool, "engine": ..., "results": [...]}`` with the ten fields of each result
         (:meth:`ValidationResult.to_dict`)."""
         doc = {
             "conforms": self.conforms,
@@ -178,7 +202,8 @@ def _entry_lines(entries: list[tuple[str, ValidationResult]]) -> list[str]:
     for about, r in sorted(entries, key=lambda e: (SEVERITY_ORDER.get(e[1].severity, 3), e[0], e[1].message)):
         prefix = f"{about}: " if about else ""
         where = f"{r.source}: " if r.source is not None else "  "
-        out.append(f"{where}{severity_word(r.severity)}: {prefix}{r.message}")
+        rule = f" [{r.rule}]" if r.rule else ""
+        out.append(f"{where}{severity_word(r.severity)}: {prefix}{r.message}{rule}")
     return out
 
 
