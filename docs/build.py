@@ -134,6 +134,13 @@ def rules_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _compiled_profile(name: str) -> str:
+    """A bundled profile, compiled from its declaration (``shapes/profiles/NAME.yaml``)."""
+    from cilo.profile import read
+
+    return read(ROOT / "shapes" / "profiles" / f"{name}.yaml").to_turtle()
+
+
 def cli_reference() -> str:
     """Every ``cilo`` command's ``--help``, under the module's description of exit codes."""
     os.environ["COLUMNS"] = COLUMNS
@@ -171,6 +178,10 @@ TARGETS: dict[Path, Callable[[], str]] = {
     DOCS / "reference" / "individuals.md": individuals_reference,
     DOCS / "cli.md": cli_reference,
     DOCS / "rules.md": rules_reference,
+    **{
+        ROOT / "shapes" / "profiles" / f"{name}.ttl": (lambda name=name: _compiled_profile(name))
+        for name in ("eight-functions", "nine-functions")
+    },
 }
 
 

@@ -15,7 +15,15 @@ from cilo import cli, errors
 from tests.conftest import ROOT
 
 SOURCES = sorted((ROOT / "src" / "cilo").rglob("*.py"))
-CLASSES = [c for _, c in inspect.getmembers(errors, inspect.isclass) if c.__module__ == errors.__name__]
+CLASSES = [
+    c
+    for _, c in inspect.getmembers(errors, inspect.isclass)
+    if c.__module__ == errors.__name__ and not issubclass(c, Warning)  # a warning is not an error
+]
+
+
+def test_the_warning_about_data_is_exported_beside_the_errors() -> None:
+    assert issubclass(errors.DataWarning, UserWarning) and cilo.DataWarning is errors.DataWarning
 
 
 def test_every_error_is_a_cilo_error_and_exported() -> None:
@@ -89,4 +97,5 @@ def test_the_command_line_offers_the_librarys_choices() -> None:
     assert option[("network", "format")] == choices.NETWORK_FORMATS
     assert option[("query", "format")] == choices.RESULTS_FORMATS
     assert option[("convert", "to")] == choices.WRITE_FORMAT_NAMES
-    assert option[("validate", "profile")] == tuple(cilo.profiles())
+    profile_help = next(a.help for a in sub["validate"]._actions if a.dest == "profile")
+    assert all(name in (profile_help or "") for name in cilo.profiles())  # a name or a file of one's own

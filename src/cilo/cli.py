@@ -142,6 +142,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     _base_option(q)
 
+    pr = sub.add_parser("profile", help="declare your own coverage profile")
+    pr_sub = pr.add_subparsers(dest="profile_command", required=True, metavar="ACTION")
+    pn = pr_sub.add_parser(
+        "new", help="a profile that requires some functions (Violations) and advises others (Warnings)"
+    )
+    pn.add_argument("name", metavar="NAME", help="its name: lower-case letters, digits and hyphens")
+    pn.add_argument(
+        "--requires", default="", metavar="F,G", help="the functions it requires, comma-separated"
+    )
+    pn.add_argument("--warn", default="", metavar="F,G", help="the functions whose absence is only a Warning")
+    pn.add_argument("-o", "--output", metavar="FILE", help="where to write its SHACL (.ttl); default stdout")
+
     s = sub.add_parser("store", help="manage an embedded Oxigraph store")
     store_sub = s.add_subparsers(dest="store_command", required=True, metavar="ACTION")
     sl = store_sub.add_parser(
@@ -202,8 +214,9 @@ def _profile_options(parser: argparse.ArgumentParser) -> None:
     which.add_argument(
         "--profile",
         default=DEFAULT_PROFILE,
-        choices=profiles(),
-        help=f"the coverage profile (default {DEFAULT_PROFILE})",
+        metavar="PROFILE",
+        help=f"the coverage profile: {', '.join(profiles())} (default {DEFAULT_PROFILE}), or your own "
+        "(a .yaml declaration, see `cilo profile new`, or its .ttl)",
     )
     which.add_argument("--shapes", metavar="FILE", help="your own shapes file, used in place of the profile")
 
@@ -280,6 +293,7 @@ def _command(args: argparse.Namespace) -> int:
         "convert": _convert,
         "query": _query,
         "store": _store,
+        "profile": _profile,
         "reason": _reason,
         "network": _network,
         "report": _report,
@@ -358,6 +372,22 @@ def _query(args: argparse.Namespace) -> int:
         print(f"cilo: warning: {words}", file=sys.stderr)
     if not results and params and not said:
         print("cilo: note: each parameter is in the data, but no row matches them together", file=sys.stderr)
+    return 0
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from cilo.profile import new
+    from cilo.writing import write_atomic
+
+    def names(text: str) -> list[str]:
+        return [name.strip() for name in text.split(",") if name.strip()]
+
+    text = new(args.name, names(args.requires), names(args.warn)).to_turtle()
+    if args.output:
+        write_atomic(Path(args.output), text)
+        print(f"{args.output}: written; use it with `cilo validate FILE... --profile {args.output}`")
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -27,6 +27,7 @@ from cilo.errors import InputError, ShapesError, UsageError
 from cilo.loading import PathLike, literals_as_written, parse_data, read_checked
 from cilo.namespace import CILO
 from cilo.oxigraph import from_oxigraph, ontology_ntriples
+from cilo.profile import read as read_profile
 from cilo.report import ValidationReport, ValidationResult
 from cilo.resources import DEFAULT_PROFILE, base_shapes_files, profile_file
 from cilo.shacl import as_data, order
@@ -52,7 +53,8 @@ def validate(
     where the data lives: an :class:`cilo.OxigraphStore` or :class:`cilo.Endpoint`, holding the
     ontology) and return the report.
 
-    ``profile`` names a bundled profile (``nine-functions``, ``eight-functions``); ``shapes`` is a
+    ``profile`` names a bundled profile (``nine-functions``, ``eight-functions``) or a file of your own
+    (a ``.yaml`` declaration, :mod:`cilo.profile`, or its compiled ``.ttl``); ``shapes`` is a
     user's own shapes file used in its place. The base shapes (well-formed assignments, known
     terms, level consistency, advice) always apply. ``base`` is the base IRI for local ids in YAML,
     JSON and CSV files that set none. ``engine``: ``auto`` (each shape compiled to SPARQL and run
@@ -194,6 +196,11 @@ def _shapes(profile: str, shapes_path: str | None) -> tuple[Graph, str]:
     Parsed graphs are cached by the files' content: a shapes file edited between two calls is read again.
     """
     bundled = tuple(f.read_bytes() for f in base_shapes_files())
+    if shapes_path is None and profile.endswith((".yaml", ".yml")):  # a profile declared as data
+        declared = read_profile(profile)
+        return _parsed_shapes(bundled, declared.to_turtle().encode("utf-8"), declared.name, None)
+    if shapes_path is None and profile.endswith(".ttl"):
+        shapes_path = profile
     if shapes_path is None:
         return _parsed_shapes(bundled, profile_file(profile).read_bytes(), profile, None)
     return _parsed_shapes(bundled, read_checked(shapes_path), Path(shapes_path).name, shapes_path)
