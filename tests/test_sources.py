@@ -115,6 +115,10 @@ def test_a_node_in_two_files_is_placed_in_the_file_that_describes_it(tmp_path: P
     results = _results(one, two)
     files = {r["source"]["file"] for r in results if r["source"]}  # type: ignore[index]
     assert files <= {str(one), str(two)} and files
+    (clash,) = [r for r in results if r["rule"] == "DisjointClassesShape"]
+    assert clash["source"] == {"file": str(one), "line": 5}  # `- {id: …/amira, type: Person`
+    assert clash["also"] == [{"file": str(two), "line": 4}]  # `- {id: …/amira, type: Organization`
+    assert f"(also written at {two}:4) [DisjointClassesShape]" in run_cli("validate", one, two).stdout
 
 
 def test_data_given_as_a_graph_has_no_source() -> None:

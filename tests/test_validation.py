@@ -232,6 +232,7 @@ def test_json_report_has_exactly_the_documented_fields() -> None:
             "message",
             "constraint_component",
             "source",
+            "also",
             "rule",
             "help",
         }

@@ -42,6 +42,8 @@ class ValidationResult:
     constraint_component: URIRef | None = None
     #: Where the focus node was written (file and line); None for data given as a Graph.
     source: Location | None = None
+    #: The other files that describe the focus node too (a node typed differently in two files).
+    also: tuple[Location, ...] = ()
 
     @property
     def rule(self) -> str | None:
@@ -74,6 +76,7 @@ class ValidationResult:
             "message": self.message,
             "constraint_component": _text(self.constraint_component),
             "source": None if self.source is None else self.source.to_dict(),
+            "also": [place.to_dict() for place in self.also],
             "rule": self.rule,
             "help": self.help,
         }
@@ -151,7 +154,7 @@ class ValidationReport:
         raise UsageError(f"unknown report format {fmt!r}; the formats are: {', '.join(REPORT_FORMATS)}")
 
     def to_json(self, indent: int | None = 2) -> str:
-        """``{"conforms": bool, "engine": ..., "results": [...]}`` with the ten fields of each result
+        """``{"conforms": bool, "engine": ..., "results": [...]}`` with the eleven fields of each result
         (:meth:`ValidationResult.to_dict`)."""
         doc = {
             "conforms": self.conforms,
@@ -203,7 +206,8 @@ def _entry_lines(entries: list[tuple[str, ValidationResult]]) -> list[str]:
         prefix = f"{about}: " if about else ""
         where = f"{r.source}: " if r.source is not None else "  "
         rule = f" [{r.rule}]" if r.rule else ""
-        out.append(f"{where}{severity_word(r.severity)}: {prefix}{r.message}{rule}")
+        also = f" (also written at {', '.join(map(str, r.also))})" if r.also else ""
+        out.append(f"{where}{severity_word(r.severity)}: {prefix}{r.message}{also}{rule}")
     return out
 
 

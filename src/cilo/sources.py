@@ -103,6 +103,20 @@ class SourceMap:
         file holds it (data given as a Graph), and rather than a guess."""
         return self._locate(node, graph, depth=0)
 
+    def elsewhere(self, node: Node, first: Location) -> tuple[Location, ...]:
+        """The other files that describe ``node`` (its lines there), besides ``first``: one actor
+        typed a Person in one file and an Organization in another is written in both."""
+        if not isinstance(node, URIRef):
+            return ()
+        found = []
+        for file, fmt in self.files.items():
+            line = self.written.get(file, {}).get(node)
+            if line is None and fmt in SCANNED:
+                line = self._scan(file).subjects.get(str(node))
+            if line is not None and Location(file, line) != first:
+                found.append(Location(file, line))
+        return tuple(found)
+
     def _locate(self, node: Node, graph: Neighbours | None, depth: int) -> Location | None:
         if not isinstance(node, URIRef | BNode):
             return None  # a literal focus node (SHACL allows them) is written nowhere in particular
@@ -218,7 +232,12 @@ R = TypeVar("R", bound=Any)
 def locate_all(results: Iterable[R], sources: SourceMap, store: pyoxigraph.Store) -> list[R]:
     """``results`` (validation results), each with where its focus node was written."""
     neighbours = StoreNeighbours(store)
-    return [dataclasses.replace(r, source=sources.locate(r.focus_node, neighbours)) for r in results]
+    located = []
+    for r in results:
+        source = sources.locate(r.focus_node, neighbours)
+        also = () if source is None else sources.elsewhere(r.focus_node, source)
+        located.append(dataclasses.replace(r, source=source, also=also))
+    return located
 
 
 def _iris_of(graph: Graph, node: Node) -> frozenset[str]:
