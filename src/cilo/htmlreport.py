@@ -9,21 +9,18 @@ node and edge carries its name for screen readers (and for the browser test).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, URIRef
 
-from cilo.loading import PathLike, load
+from cilo.loading import Data, PathLike, load
 from cilo.network import Network, network
 from cilo.report import ValidationReport
 from cilo.resources import DEFAULT_PROFILE
 from cilo.validation import validate
 from cilo.vocabulary import established_functions, functions, label, represented_functions, roles
-
-Data = Graph | PathLike | Iterable[PathLike]
 
 #: The rows of the network drawing, top to bottom (administrative levels by their label).
 _ROWS = ("National", "Initiatives", "Regional", "Local", "No level")

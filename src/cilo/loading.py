@@ -40,6 +40,8 @@ FORMATS: dict[str, str] = {
 }
 
 PathLike = str | Path
+#: What every command reads: an rdflib Graph, or one or several files (any format, by extension).
+Data = Graph | PathLike | Iterable[PathLike]
 #: The UTF-8 byte-order mark some editors write first; no RDF syntax allows it, so it is dropped.
 BOM = b"\xef\xbb\xbf"
 

@@ -32,7 +32,7 @@ from rdflib.term import Node
 from cilo.choices import NETWORK_FORMATS, NetworkFormat
 from cilo.errors import UsageError, WorkLimitError
 from cilo.formats.cells import printable
-from cilo.loading import PathLike, load
+from cilo.loading import Data, load
 from cilo.namespace import CILO
 from cilo.querying import query
 from cilo.safety import changed_by, current
@@ -41,7 +41,6 @@ from cilo.vocabulary import instances_of, label
 if TYPE_CHECKING:
     import networkx as nx
 
-Data = Graph | PathLike | Iterable[PathLike]
 #: The functions whose holders are expected to bridge.
 BRIDGING_FUNCTIONS = (CILO.BoundarySpanner, CILO.InformationAndKnowledgeBroker)
 FORMATS = NETWORK_FORMATS

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
 from rdflib.term import Node
 
-from cilo import binding, catalogue
+from cilo import binding, catalogue, loading
 from cilo.catalogue import Query
 from cilo.errors import DataWarning, QueryError, TimeLimitError, WorkerError
-from cilo.loading import PathLike
 from cilo.results import Results
 from cilo.safety import changed_by, current
 from cilo.stores import Endpoint, MemoryStore, OxigraphStore, Store, select_read_only
 from cilo.timelimit import run_limited
 
-Data = Graph | PathLike | Iterable[PathLike] | MemoryStore | OxigraphStore | Endpoint
+Data = loading.Data | MemoryStore | OxigraphStore | Endpoint
 
 
 def query(name: str | Path, data: Data, /, *, allow_network: bool = False, **params: str | Node) -> Results:

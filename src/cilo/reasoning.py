@@ -31,14 +31,13 @@ from cilo import fastrl
 from cilo.catalogue import get
 from cilo.choices import REASONING_ENGINES, ReasoningEngine
 from cilo.errors import InputError, ReasoningError, UsageError, WorkLimitError
-from cilo.loading import PathLike, load
+from cilo.loading import Data, load
 from cilo.ontology import ontology
 from cilo.oxigraph import from_oxigraph, native_parse, term_converter, to_oxigraph
 from cilo.safety import changed_by, current
 
 ENGINES = REASONING_ENGINES
 Triple = tuple[Node, Node, Node]
-Data = Graph | PathLike | Iterable[PathLike]
 
 
 @dataclass
