@@ -253,3 +253,12 @@ def test_a_sparql_constraint_that_could_read_a_stand_in_runs_on_pyshacl() -> Non
     assert _comparable(report) == _comparable(reference)
     sparql = [r for r in report.results if r.constraint_component == SH.SPARQLConstraintComponent]
     assert sorted(str(r.value) for r in sparql) == ["01", "1"]  # both equal 1 in value
+
+
+def test_a_literal_read_by_rdflib_stays_as_written_for_both_engines() -> None:
+    # RDF/XML is read by rdflib, which would rewrite "007"^^xsd:integer as "7" for the fast engine
+    # only: sh:pattern "^0" then gave a false violation there and conformed on pySHACL.
+    data, shapes = FIXTURES / "shacl" / "leading-zero.rdf", FIXTURES / "shacl" / "leading-zero-shapes.ttl"
+    for engine in ("auto", "pyshacl"):
+        report = cilo.shacl.validate(data, shapes, engine=engine)  # type: ignore[arg-type]
+        assert report.conforms and not report.results, engine

@@ -52,6 +52,8 @@ class Data:
     sources: SourceMap = field(default_factory=SourceMap)
     _graph: Graph | None = None
     _store: pyoxigraph.Store | None = None
+    #: Files read by cilo's readers (not Oxigraph's), kept for the other engine.
+    _by_cilo: dict[str, Graph] = field(default_factory=dict)
 
     def store(self) -> pyoxigraph.Store:
         """An in-memory Oxigraph store of the data, literals as written (read once)."""
@@ -72,8 +74,7 @@ class Data:
             lines = self.sources.add(str(path), format_for(path))
             native = None if str(path) in by_rdflib else rdf_bytes(path)
             if native is None:
-                graph = Graph()
-                parse_into(graph, path, base=self.base, lines=lines)
+                graph = self._read_by_cilo(path, lines)
                 store.extend(faithful.quads(_quads(graph)))
                 continue
             data, fmt = native
@@ -108,12 +109,21 @@ class Data:
                 graph.parse(data=chunk, format="nt")
             for g in self.graphs:
                 graph += g
-            with literals_as_written():  # as the fast engine reads them
-                for path in self.files:
-                    lines = self.sources.add(str(path), format_for(path))
-                    parse_into(graph, path, base=self.base, lines=lines)
+            for path in self.files:
+                graph += self._read_by_cilo(path, self.sources.add(str(path), format_for(path)))
             self._graph = graph
         return self._graph
+
+    def _read_by_cilo(self, path: PathLike, lines: dict[Node, int]) -> Graph:
+        """``path`` read by cilo's readers, literals as written (as the fast engine and pySHACL must
+        both see them: rdflib would read ``"007"^^xsd:integer`` as ``"7"``), once for both engines."""
+        key = str(path)
+        if key not in self._by_cilo:
+            graph = Graph()
+            with literals_as_written():
+                parse_into(graph, path, base=self.base, lines=lines)
+            self._by_cilo[key] = graph
+        return self._by_cilo[key]
 
 
 class _Counted:
