@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -11,7 +12,14 @@ from rdflib.namespace import SH
 
 import cilo
 from cilo import CILO, InputError, ShapesError
-from tests.conftest import ACCEPTANCE, FIXTURES, INPUT, SHAPE_FIXTURES, assert_query_agrees_with_validation
+from tests.conftest import (
+    ACCEPTANCE,
+    FIXTURES,
+    INPUT,
+    SHAPE_FIXTURES,
+    assert_query_agrees_with_validation,
+    run_cli,
+)
 
 CILOSH = "https://w3id.org/cilo/shapes#"
 EX = "https://example.org/fixture/"
@@ -220,7 +228,8 @@ def test_every_rdf_format_gives_the_same_report(suffix: str) -> None:
 
 def test_json_report_has_exactly_the_documented_fields() -> None:
     doc = json.loads(cilo.validate(ACCEPTANCE / "bad-level.ttl").to_json())
-    assert set(doc) == {"conforms", "engine", "results"} and doc["conforms"] is False
+    assert set(doc) == {"conforms", "engine", "on", "results"} and doc["conforms"] is False
+    assert doc["on"] is None
     assert doc["engine"] == "fast"
     for r in doc["results"]:
         assert set(r) == {
@@ -343,3 +352,44 @@ def test_every_rule_of_cilo_is_explained_in_docs_rules() -> None:
                     assert g.value(shape, RDFS.comment), f"{name} explains nothing (rdfs:comment)"
     report = cilo.validate(ACCEPTANCE / "bad-level.ttl")
     assert {r.rule for r in report.results} <= headings
+
+
+DATED = FIXTURES / "dated" / "sponsors.yaml"
+
+
+@pytest.mark.parametrize(
+    ("day", "missing"),
+    [
+        (None, set()),  # every assignment ever made counts
+        ("2024-12-31", set()),  # the first sponsor's last day
+        ("2025-01-15", {CILO.Sponsor}),  # between the two sponsors
+        ("2025-03-01", set()),  # the second sponsor's first day
+        ("2021-12-31", {CILO.Sponsor}),  # before the first
+    ],
+)
+def test_coverage_on_a_date_counts_the_assignments_in_force_that_day(
+    day: str | None, missing: set[URIRef]
+) -> None:
+    for engine in ("auto", "pyshacl"):
+        report = cilo.validate(DATED, on=day, engine=engine)  # type: ignore[arg-type]
+        assert set().union(*report.missing_functions().values()) == missing, (day, engine)
+        assert report.on == (None if day is None else datetime.date.fromisoformat(day))
+
+
+def test_the_report_says_the_date() -> None:
+    done = run_cli("validate", DATED, "--on", "2025-01-15")
+    assert done.returncode == 1
+    assert "checked against profile 'nine-functions' as of 2025-01-15: 0 conform" in done.stdout
+    doc = json.loads(run_cli("validate", DATED, "--on", "2025-01-15", "--format", "json").stdout)
+    assert doc["on"] == "2025-01-15"
+    graph = cilo.load(DATED)  # data given as a graph is taken as it stood that day too
+    assert not cilo.validate(graph, on=datetime.date(2025, 1, 15)).conforms and cilo.validate(graph).conforms
+
+
+def test_a_date_that_is_no_date_or_a_store_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(cilo.UsageError, match="2025-02-30 does not exist"):
+        cilo.validate(DATED, on="2025-02-30")
+    store = cilo.OxigraphStore(tmp_path / "db")
+    store.load([DATED])
+    with pytest.raises(cilo.UsageError, match="validating on a date works on files"):
+        cilo.validate(store, on="2025-01-15")

@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     _profile_options(v)
     v.add_argument("--format", choices=REPORT_FORMATS, default="text", help="report format (default text)")
     v.add_argument(
+        "--on",
+        metavar="YYYY-MM-DD",
+        help="validate the description as it stood on that day: assignments that had ended or not begun "
+        "are left out (undated ones count)",
+    )
+    v.add_argument(
         "--engine",
         choices=ENGINES,
         default="auto",
@@ -312,7 +318,9 @@ def _validate(args: argparse.Namespace) -> int:
         if not args.files:
             raise UsageError("--reason needs the files (the closure is computed in memory)")
         data = reason(args.files, base=args.base).graph
-    report = validate(data, profile=args.profile, shapes=args.shapes, base=args.base, engine=args.engine)
+    report = validate(
+        data, profile=args.profile, shapes=args.shapes, base=args.base, engine=args.engine, on=args.on
+    )
     sys.stdout.write(report.render(args.format))
     return 0 if report.conforms else 1
 

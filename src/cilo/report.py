@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -100,6 +101,8 @@ class ValidationReport:
     #: cilo's reading (True): a description with warnings only conforms. SHACL's (False): any
     #: result, whatever its severity, makes the data non-conforming (``cilo.shacl.validate``).
     warnings_conform: bool = True
+    #: The date the description was validated as of (``cilo validate --on``), or None.
+    on: datetime.date | None = None
 
     def __repr__(self) -> str:
         tally = _counts(self.results) or "no results"
@@ -159,6 +162,7 @@ class ValidationReport:
         doc = {
             "conforms": self.conforms,
             "engine": self.engine,
+            "on": None if self.on is None else self.on.isoformat(),
             "results": [r.to_dict() for r in self.results],
         }
         return json.dumps(doc, indent=indent, ensure_ascii=False)
@@ -190,7 +194,8 @@ class ValidationReport:
         failing = {i for i in self.initiatives if any(r.is_violation for _, r in grouped.get(i, []))}
         lines.append("")
         lines.append(
-            f"{total} initiative{'s' if total != 1 else ''} checked against profile {self.profile!r}: "
+            f"{total} initiative{'s' if total != 1 else ''} checked against profile {self.profile!r}"
+            f"{'' if self.on is None else f' as of {self.on.isoformat()}'}: "
             f"{total - len(failing)} conform{'s' if total - len(failing) == 1 else ''}, "
             f"{len(failing)} do{'es' if len(failing) == 1 else ''} not; "
             f"{_counts(self.results) if self.results else 'no issues found'}."

@@ -10,6 +10,7 @@ initiatives were checked, "did you mean ...?", what each result is about).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import difflib
 from collections.abc import Iterable
 from functools import lru_cache
@@ -21,7 +22,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cilo.builder import Description
+from cilo.builder import Description, parse_date
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, ShapesError, UsageError
 from cilo.loading import PathLike, literals_as_written, parse_data, read_checked
@@ -48,6 +49,7 @@ def validate(
     shapes: PathLike | None = None,
     base: str | None = None,
     engine: Engine = "auto",
+    on: datetime.date | str | None = None,
 ) -> ValidationReport:
     """Validate ``data`` (a path, a list of paths, an rdflib Graph, a :class:`cilo.Description`, or
     where the data lives: an :class:`cilo.OxigraphStore` or :class:`cilo.Endpoint`, holding the
@@ -61,6 +63,9 @@ def validate(
     over all its focus nodes at once on Oxigraph; a shape the compiler does not translate runs on
     pySHACL), ``fast`` (compiled shapes only: an error for a shape that is not) or ``pyshacl``
     (the reference); all give the same results (see :func:`cilo.shacl.validate`).
+
+    ``on`` (a date, or ``YYYY-MM-DD``) validates the description as it stood that day: an assignment
+    whose period had ended, or not begun, is left out; undated assignments always count.
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
@@ -68,10 +73,19 @@ def validate(
         data = data.graph
     shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
     source = as_data(data, base)
+    day = None if on is None else _day(on)
     if isinstance(source, Data):
         source.extra_ntriples.append(ontology_ntriples())
     else:
         _require_ontology(source)
+        if day is not None:
+            raise UsageError(
+                f"{source.name}: validating on a date works on files, not where the data lives; "
+                "validate the files with --on"
+            )
+    if day is not None and isinstance(source, Data):
+        query = _NOT_IN_FORCE % (day.isoformat(), day.isoformat())
+        source.leave_out({row["a"] for row in source.rows(query) if row["a"] is not None})
     initiatives = {
         row["i"]: str(row["l"] if row["l"] is not None else row["i"]) for row in source.rows(_INITIATIVES)
     }
@@ -98,6 +112,7 @@ def validate(
         initiatives=dict(sorted(initiatives.items(), key=lambda kv: str(kv[0]))),  # type: ignore[arg-type]
         context=_context(neighbourhood, results, set(initiatives)),  # type: ignore[arg-type]
         engine=outcome.engine,
+        on=day,
     )
 
 
@@ -113,6 +128,24 @@ _INITIATIVES = """SELECT ?i (SAMPLE(?label) AS ?l) WHERE {
     ?i a <https://w3id.org/cilo#Initiative>
     OPTIONAL { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?label }
 } GROUP BY ?i"""
+
+#: The assignments not in force on a date: their period began after it, or ended before it.
+_NOT_IN_FORCE = """SELECT DISTINCT ?a WHERE {
+    ?a <http://www.w3.org/ns/org#memberDuring> ?period .
+    { ?period <http://www.w3.org/2006/time#hasBeginning>/<http://www.w3.org/2006/time#inXSDDate> ?start
+      FILTER (?start > "%s"^^<http://www.w3.org/2001/XMLSchema#date>) }
+    UNION
+    { ?period <http://www.w3.org/2006/time#hasEnd>/<http://www.w3.org/2006/time#inXSDDate> ?end
+      FILTER (?end < "%s"^^<http://www.w3.org/2001/XMLSchema#date>) }
+}"""
+
+
+def _day(on: datetime.date | str) -> datetime.date:
+    try:
+        return parse_date(on, "--on")
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+
 
 _HAS_ONTOLOGY = "SELECT ?r WHERE { ?r <https://w3id.org/cilo#representsFunction> ?f } LIMIT 1"
 

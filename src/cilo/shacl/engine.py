@@ -54,6 +54,19 @@ class Data:
     _store: pyoxigraph.Store | None = None
     #: Files read by cilo's readers (not Oxigraph's), kept for the other engine.
     _by_cilo: dict[str, Graph] = field(default_factory=dict)
+    #: Nodes whose triples are left out of what is validated (:meth:`leave_out`).
+    _left_out: set[Node] = field(default_factory=set)
+
+    def leave_out(self, nodes: set[Node]) -> None:
+        """Validate without the triples whose subject is one of ``nodes`` (for both engines)."""
+        self._left_out |= nodes
+        store = self.store()
+        for node in nodes:
+            for quad in list(store.quads_for_pattern(to_oxigraph(node), None, None)):
+                store.remove(quad)
+        if self._graph is not None:
+            for node in nodes:
+                self._graph.remove((node, None, None))
 
     def store(self) -> pyoxigraph.Store:
         """An in-memory Oxigraph store of the data, literals as written (read once)."""
@@ -111,6 +124,8 @@ class Data:
                 graph += g
             for path in self.files:
                 graph += self._read_by_cilo(path, self.sources.add(str(path), format_for(path)))
+            for node in self._left_out:
+                graph.remove((node, None, None))
             self._graph = graph
         return self._graph
 
