@@ -393,3 +393,25 @@ def test_a_date_that_is_no_date_or_a_store_is_refused(tmp_path: Path) -> None:
     store.load([DATED])
     with pytest.raises(cilo.UsageError, match="validating on a date works on files"):
         cilo.validate(store, on="2025-01-15")
+
+
+THREE_LEVELS = FIXTURES / "programmes" / "three-levels.yaml"
+
+
+def test_parts_count_their_programmes_assignments_and_programmes_are_not_asked() -> None:
+    for engine in ("auto", "pyshacl"):
+        report = cilo.validate(THREE_LEVELS, engine=engine)  # type: ignore[arg-type]
+        missing = {str(i).rsplit("/", 1)[-1]: v for i, v in report.missing_functions().items()}
+        assert missing == {"national": set(), "region": set(), "town": set(), "other-town": {CILO.Sponsor}}
+        assert [r.rule for r in report.results] == ["NineFunctionsProfile"], engine
+    assert_query_agrees_with_validation(THREE_LEVELS, cilo.validate(THREE_LEVELS))
+
+
+def test_an_inherited_role_at_the_wrong_level_is_reported_where_it_is_held(tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong-level.yaml"
+    text = THREE_LEVELS.read_text(encoding="utf-8")
+    wrong.write_text(text.replace("role: Evaluator, level: National", "role: Evaluator, level: Regional"))
+    report = cilo.validate(wrong)
+    (level,) = [r for r in report.results if r.rule == "LevelConsistencyShape"]
+    assert level.source is not None and level.source.line == 13  # the programme's own assignment
+    assert "Evaluator role is a national backbone role" in level.message

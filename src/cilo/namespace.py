@@ -46,6 +46,7 @@ class CILO(DefinedNamespace, metaclass=_Terms):
     behaviourCategory: URIRef
     initiative: URIRef
     level: URIRef
+    partOf: URIRef
     performsFunction: URIRef
     representsFunction: URIRef
     role: URIRef
