@@ -84,7 +84,7 @@ def _nearest(wanted: str, run: Runner, *, by_id: bool = False) -> str:
     """`` (did you mean <IRI>?)`` for the nearest IRI of a typed node in the data, or nothing."""
     named = [str(r["node"]) for r in run(catalogue.parse(_NAMED, "cilo"), {})]
     named = [iri for iri in named if not iri.startswith("https://w3id.org/cilo")]
-    keys = {(iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if by_id else iri): iri for iri in named}
+    keys = {(local_name(URIRef(iri)) if by_id else iri): iri for iri in named}
     close = difflib.get_close_matches(wanted, list(keys), n=1, cutoff=0.6)
     return f" (did you mean <{keys[close[0]]}>?)" if close else ""
 

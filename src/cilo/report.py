@@ -224,7 +224,7 @@ def severity_word(severity: Node) -> str:
 def _counts(results: object) -> str:
     tally: dict[str, int] = defaultdict(int)
     for r in results:  # type: ignore[attr-defined]
-        tally[str(r.severity).rsplit("#", 1)[-1].lower()] += 1
+        tally[severity_word(r.severity)] += 1
     parts = [
         f"{n} {name}{'s' if n != 1 else ''}"
         for name, n in sorted(tally.items(), key=lambda kv: kv[0] != "violation")
