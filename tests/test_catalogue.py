@@ -12,11 +12,13 @@ from tests.conftest import ROOT
 
 NAMES = [
     "actors-across-levels",
+    "assignment-periods",
     "assignments",
     "coverage-matrix",
     "functions-by-level",
     "inconsistencies",
     "missing-functions",
+    "programme-tree",
     "roles-on-date",
     "shared-functions",
     "sponsors",

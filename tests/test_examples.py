@@ -49,6 +49,7 @@ def _missing(report: cilo.ValidationReport) -> dict[str, set[str]]:
 
 
 FINNISH = {
+    "finnish-ci": set(),  # the national programme: its parts are asked, it is not
     "omahame": set(),
     "soite": {"Sponsor"},
     "pirha": set(),

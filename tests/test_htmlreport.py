@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -49,6 +50,7 @@ def actors_of(path: Path) -> set[str]:
 def test_finnish_matrix_has_every_initiative_and_function_and_the_two_missing_sponsors() -> None:
     page = parse(cilo.html_report(FINNISH))
     cells = matrix(page)
+    programme = cells.pop("The Finnish CI model (national programme)")
     assert len(cells) == 7
     assert all(len(row) == len(functions()) == 9 for row in cells.values())
     missing = {
@@ -58,9 +60,27 @@ def test_finnish_matrix_has_every_initiative_and_function_and_the_two_missing_sp
         ("Family services CI, Siunsote", "Sponsor"),
         ("Family services CI, Soite", "Sponsor"),
     }
+    # every part covers the rest, with the programme's national roles counted as its own
     assert all(
         td.get("data-state") == "covered" for row in cells.values() for f, td in row.items() if f != "Sponsor"
     )
+    # the programme holds only ITLA's national roles and is not asked for the others
+    assert {f for f, td in programme.items() if td.get("data-state") == "covered"} == {
+        "Boundary spanner", "Catalyst", "Champion", "Facilitator", "Information and knowledge broker",
+        "Initiator", "Meta-governor",
+    }  # fmt: skip
+    assert not any(td.get("data-state") == "missing" for td in programme.values())
+
+
+def test_parts_follow_their_programme_indented_and_say_so_to_screen_readers() -> None:
+    page = parse(cilo.html_report(FINNISH))
+    heads = page.findall(".//table[@id='coverage']/tbody/tr/th")
+    assert heads[0].text == "The Finnish CI model (national programme)" and heads[0].get("class") is None
+    assert [th.text for th in heads[1:]] == sorted(th.text for th in heads[1:])
+    for th in heads[1:]:
+        assert th.get("class") == "part" and "padding-left: 1.5em" in th.get("style", "")
+        hidden = th.find("span[@class='sr-only']")
+        assert hidden is not None and hidden.text == " (part of The Finnish CI model (national programme))"
 
 
 def test_cells_name_holders_and_roles_for_hover_and_screen_readers() -> None:
@@ -70,7 +90,10 @@ def test_cells_name_holders_and_roles_for_hover_and_screen_readers() -> None:
     assert hidden is not None
     assert evaluator.get("title") == hidden.text
     itla = "ITLA, Itsenäisyyden juhlavuoden lastensäätiö (national backbone)"
-    assert f"{itla} (Evaluator, Implementation supporter)" in evaluator.get("title", "")
+    programme = "in The Finnish CI model (national programme)"
+    assert f"{itla} (Evaluator {programme}, Implementation supporter {programme})" in evaluator.get(
+        "title", ""
+    )
     assert "ITLA" in evaluator.get("title", "")
     sponsor = cells["Family services CI, Soite"]["Sponsor"]
     assert sponsor.get("title") == "Sponsor: missing"
@@ -221,13 +244,22 @@ def test_report_renders_in_chromium(browser: Any, tmp_path: Path) -> None:
     assert screenshot.stat().st_size > 20_000  # a drawn page, not a blank one
 
     rows = browser.find_elements(By.CSS_SELECTOR, "#coverage tbody tr")
-    assert len(rows) == 7
+    assert len(rows) == 8  # the programme and its seven parts
     assert all(len(r.find_elements(By.CSS_SELECTOR, "td")) == 9 for r in rows)
     missing = browser.find_elements(By.CSS_SELECTOR, "#coverage td.missing")
     marked = {
-        (m.find_element(By.XPATH, "./parent::tr/th").text, m.get_attribute("data-function")) for m in missing
+        (
+            m.find_element(By.XPATH, "./parent::tr").get_attribute("data-initiative"),
+            m.get_attribute("data-function"),
+        )
+        for m in missing
     }
-    assert marked == {("Family services CI, Siunsote", "Sponsor"), ("Family services CI, Soite", "Sponsor")}
+    fi = "https://example.org/finnish-ci/"
+    assert marked == {(fi + "siunsote", "Sponsor"), (fi + "soite", "Sponsor")}
+    # a part is drawn indented under its programme
+    heads = browser.find_elements(By.CSS_SELECTOR, "#coverage tbody th")
+    assert heads[1].location["x"] == heads[0].location["x"]  # the cells line up; the text moves in
+    assert heads[1].value_of_css_property("padding-left") != heads[0].value_of_css_property("padding-left")
     # Missing cells are coloured differently from covered ones, as rendered, not only as classes.
     covered = browser.find_element(By.CSS_SELECTOR, "#coverage td.covered")
     assert missing[0].value_of_css_property("background-color") != covered.value_of_css_property(
@@ -262,3 +294,47 @@ def test_each_cell_counts_the_holders_coverage_matrix_counts(path: Path) -> None
             assert shown is not None
             count = int(shown.text) if (shown.text or "").isdigit() else 0
             assert count == expected.get((initiative, function), 0), (initiative, function)
+
+
+def test_timeline_strips_show_covered_and_uncovered_periods_with_text_alternatives() -> None:
+    page = parse(cilo.html_report(FIXTURES / "dated" / "sponsors.yaml"))
+    section = page.find(".//section[@id='timeline']")
+    assert section is not None
+    [figure] = section.findall(".//figure")
+    assert figure.get("data-initiative") == "https://example.org/dated/valley"
+    svg = figure.find(".//svg")
+    assert (
+        svg is not None and svg.get("role") == "img" and "Valley family services" in svg.get("aria-label", "")
+    )
+    bars = svg.findall(".//rect")
+    titles = [_title(b) for b in bars]
+    assert len(bars) == 12 and [b.get("class") for b in bars].count("missing") == 2
+    sponsor = [(b, t) for b, t in zip(bars, titles, strict=True) if t.startswith("Sponsor")]
+    assert [t for _, t in sponsor] == [
+        "Sponsor: not covered, from the start to 2021-12-31",
+        "Sponsor: covered by First sector director, from 2022-01-01 to 2024-12-31",
+        "Sponsor: not covered, from 2025-01-01 to 2025-02-28",
+        "Sponsor: covered by Second sector director, from 2025-03-01 onwards",
+    ]
+    xs = [(float(b.get("x", "0")), float(b.get("width", "0"))) for b, _ in sponsor]
+    assert all(abs(x + w - nx) < 0.2 for (x, w), (nx, _) in itertools.pairwise(xs))  # end to end
+    assert [li.text for li in figure.findall(".//details//li")] == titles  # the same, in words
+    assert [t.text for t in svg.findall(".//text") if t.get("class") == "tick"] == [
+        "2022",
+        "2023",
+        "2024",
+        "2025",
+    ]
+
+
+def test_timeline_section_shows_parts_only_and_says_when_nothing_is_dated() -> None:
+    finnish = parse(cilo.html_report(FINNISH)).findall(".//section[@id='timeline']//figure")
+    assert len(finnish) == 7  # the programme's parts; the programme is not asked
+    english = parse(cilo.html_report(ENGLISH)).find(".//section[@id='timeline']")
+    assert english is not None and english.find(".//figure") is None
+    assert "No assignment records a period" in "".join(english.itertext())
+
+
+def _title(element: Element) -> str:
+    title = element.find("title")
+    return "" if title is None else title.text or ""

@@ -81,7 +81,10 @@ def test_finnish_example_itla_bridges_every_region() -> None:
     net = network(EXAMPLES / "finnish-ci-model.yaml")
     m = {x.label: x for x in net.metrics()}
     itla = next(x for label, x in m.items() if label.startswith("ITLA"))
-    assert itla.initiatives == 7 and itla.degree == 1.0 and itla.cut_vertex
+    # ITLA holds its roles once, in the national programme; they count in each of its seven parts
+    assert itla.initiatives == 1 + 7 and itla.degree == 1.0 and itla.cut_vertex
+    part_of = [(u, v) for u, v, e in net.graph.edges(data=True) if e["kind"] == "partOf"]
+    assert len(part_of) == 7 and all("finnish-ci/finnish-ci" in (u + v) for u, v in part_of)
     assert [b.label for b in net.brokers()] == [itla.label]
     # persons are members of their county or city: memberOf edges reach the organizations
     member_edges = [e for e in net.graph.edges(data=True) if e[2]["kind"] == "memberOf"]

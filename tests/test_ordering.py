@@ -28,7 +28,9 @@ def test_the_catalogue_query_is_sorted_by_cilo() -> None:
     text = get("who-holds-role").text
     plan = _split(text)
     assert plan is not None
-    assert plan.keys == (("initiative", False), ("agent", False), ("role", False), ("level", False))
+    assert plan.keys == (
+        ("initiative", False), ("agent", False), ("role", False), ("level", False), ("inheritedFrom", False),
+    )  # fmt: skip
     assert "ORDER" not in plan.text and plan.text.rstrip().endswith("}")
 
 

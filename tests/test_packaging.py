@@ -211,6 +211,9 @@ COMMANDS: list[tuple[list[str], int]] = [
     *[(["network", "finnish.yaml", "--format", fmt], 0) for fmt in ("table", "json", "graphml", "gexf")],
     (["report", "finnish.yaml", "-o", "report.html"], 0),
     (["report", "missing.yaml"], 2),
+    (["timeline", "finnish.yaml", "--format", "csv"], 0),
+    (["diff", "finnish.yaml", "--", "english.ttl", "--format", "json"], 1),
+    (["diff", "finnish.yaml", "--after", "finnish.yaml"], 0),
 ]
 
 
@@ -233,6 +236,8 @@ def test_every_command_works_from_a_plain_install(
         "reason",
         "network",
         "report",
+        "timeline",
+        "diff",
         "store load",
         "store list",
         "store remove",

@@ -26,13 +26,56 @@ def _column(results: cilo.Results, var: str) -> list[str]:
 def test_who_holds_role_evaluator(finnish: cilo.MemoryStore) -> None:
     rows = cilo.query("who-holds-role", finnish, role="Evaluator")
     assert set(_column(rows, "agent")) == {FI + "itla"}
-    assert len(rows) == 7 and set(_column(rows, "level")) == {str(CILO.National)}
+    assert len(rows) == 1 + 7 and set(_column(rows, "level")) == {str(CILO.National)}
+    # held in the national programme, and inherited by each of its seven parts
+    own = [r for r in rows if r["inheritedFrom"] is None]
+    assert [str(r["initiative"]) for r in own] == [FI + "finnish-ci"]
+    assert {str(r["inheritedFrom"]) for r in rows if r not in own} == {FI + "finnish-ci"}
     one = cilo.query("who-holds-role", finnish, role="cilo:Evaluator", initiative=FI + "soite")
     assert len(one) == 1 and one[0]["roleLabel"] == Literal("Evaluator", lang="en")
+    assert one[0]["inheritedFromLabel"] == Literal("The Finnish CI model (national programme)")
 
 
 def test_who_holds_role_without_parameters_lists_every_role_assignment(finnish: cilo.MemoryStore) -> None:
-    assert len(cilo.query("who-holds-role", finnish)) == 7 * 9  # nine roles in each of seven initiatives
+    # nine roles in each of seven parts (five of them inherited), and the programme's own five
+    rows = cilo.query("who-holds-role", finnish)
+    assert len(rows) == 7 * 9 + 5
+    assert sum(1 for r in rows if r["inheritedFrom"] is not None) == 7 * 5
+
+
+def test_who_holds_role_follows_a_three_level_nesting() -> None:
+    rows = cilo.query("who-holds-role", FIXTURES / "programmes" / "three-levels.yaml")
+    town = "https://example.org/programme/town"
+    held = {
+        (str(r["role"]).split("#")[1], str(r["inheritedFrom"]).rsplit("/", 1)[1])
+        for r in rows
+        if str(r["initiative"]) == town
+    }
+    # the region's two roles and the programme's five, two and one levels up; the sponsor is a function
+    assert held == {
+        ("LocalSupport", "region"), ("CrossSectoralPlayer", "region"), ("FuturesThinker", "national"),
+        ("BridgeBuilder", "national"), ("Evaluator", "national"), ("ImplementationSupporter", "national"),
+        ("KnowledgeBroker", "national"),
+    }  # fmt: skip
+
+
+def test_programme_tree_gives_depth_programme_and_parts() -> None:
+    rows = cilo.query("programme-tree", FIXTURES / "programmes" / "three-levels.yaml")
+    tree = {
+        str(r["initiative"]).rsplit("/", 1)[1]: (
+            None if r["programme"] is None else str(r["programme"]).rsplit("/", 1)[1],
+            int(r["depth"]),
+            int(r["parts"]),
+        )
+        for r in rows
+    }
+    assert tree == {
+        "national": (None, 0, 1),
+        "region": ("national", 1, 2),
+        "town": ("region", 2, 0),
+        "other-town": ("region", 2, 0),
+    }
+    assert [int(r["depth"]) for r in rows] == [0, 1, 2, 2]  # roots first
 
 
 def test_shared_functions_over_the_ontology_alone_are_the_papers_four_and_the_ninth() -> None:

@@ -8,7 +8,7 @@ from rdflib.compare import isomorphic
 import cilo
 from cilo import InputError
 from cilo.formats import table
-from tests.conftest import FIXTURES
+from tests.conftest import EXAMPLES, FIXTURES
 
 DESCRIBE = FIXTURES / "describe"
 BASE = "https://example.org/fixture/"
@@ -103,3 +103,32 @@ def test_a_table_separated_by_semicolons_or_tabs_reads_as_with_commas(name: str)
     # spreadsheets in many locales save CSV with `;`
     expected = cilo.load(DESCRIBE / "assignments.csv", base=BASE)
     assert isomorphic(cilo.load(DESCRIBE / name, base=BASE), expected)
+
+
+def test_a_partof_column_nests_initiatives_and_round_trips() -> None:
+    text = (
+        b"initiative,agent,agent_type,role,function,level,start,end,PartOf\n"
+        b"national,backbone,Organization,Evaluator,,National,,,\n"
+        b"region,worker,Person,LocalSupport,,Regional,,,national\n"
+        b"region,director,Person,,Sponsor,Regional,,,\n"  # given once per initiative is enough
+        b"town,lead,Person,,Initiator,Local,,,region;national\n"
+    )
+    graph = table.read(text, "nested.csv", base="https://example.org/n/")
+    n = "https://example.org/n/"
+    assert sorted(
+        (str(s)[len(n) :], str(o)[len(n) :]) for s, o in graph.subject_objects(cilo.CILO.partOf)
+    ) == [
+        ("region", "national"),
+        ("town", "national"),
+        ("town", "region"),
+    ]
+    written, _ = table.write(graph)
+    assert written.splitlines()[0].endswith(",partOf")
+    assert isomorphic(table.read(written.encode(), "again.csv"), graph)
+
+
+def test_the_finnish_csv_twin_carries_the_programme() -> None:
+    graph = cilo.load(EXAMPLES / "finnish-ci-model.csv")
+    programme = cilo.CILO.partOf
+    parts = {str(s).rsplit("/", 1)[1] for s, o in graph.subject_objects(programme)}
+    assert parts == {"omahame", "soite", "pirha", "siunsote", "pohde", "tampere", "oulu"}

@@ -415,3 +415,34 @@ def test_an_inherited_role_at_the_wrong_level_is_reported_where_it_is_held(tmp_p
     (level,) = [r for r in report.results if r.rule == "LevelConsistencyShape"]
     assert level.source is not None and level.source.line == 13  # the programme's own assignment
     assert "Evaluator role is a national backbone role" in level.message
+
+
+def test_an_inherited_role_at_the_wrong_level_is_reported_under_the_programme_and_the_part() -> None:
+    path = FIXTURES / "programmes" / "inherited-wrong-level.yaml"
+    report = cilo.validate(path)
+    [result] = report.results
+    assert result.rule == "LevelConsistencyShape" and result.source is not None and result.source.line == 12
+    national, county = (URIRef("https://example.org/wrong-level/" + x) for x in ("national", "county"))
+    assert report.context[result.focus_node][1] == (county, national)  # the part counts it as its own
+    assert report.missing_functions() == {
+        national: set(),
+        county: set(),
+    }  # it still covers Evaluator's functions
+    text = report.to_text()
+    assert text.count("[LevelConsistencyShape]") == 2
+    assert '  Initiative "County initiative" <https://example.org/wrong-level/county>: 1 violation' in text
+    assert text.rstrip().endswith(
+        "2 initiatives checked against profile 'nine-functions': 0 conform, 2 do not; 1 violation."
+    )
+
+
+def test_the_text_report_nests_parts_under_their_programme() -> None:
+    text = cilo.validate(FIXTURES / "programmes" / "three-levels.yaml").to_text()
+    heads = [line for line in text.splitlines() if line.lstrip().startswith("Initiative ")]
+    assert [h[: len(h) - len(h.lstrip())] + h.split('"')[1] for h in heads] == [
+        "National programme",
+        "  Regional initiative",
+        "    First town",
+        "    Second town",
+    ]
+    assert "programme of 1 part; no issues found" in heads[0] and "programme of 2 parts" in heads[1]

@@ -9,6 +9,7 @@ from typing import Any
 
 from cilo.builder import Description
 from cilo.catalogue import Query
+from cilo.diff import Diff, diff
 from cilo.errors import (
     CiloError,
     DataWarning,
@@ -41,6 +42,7 @@ from cilo.resources import examples, profiles
 from cilo.results import Results
 from cilo.safety import Limits, limits
 from cilo.stores import Endpoint, MemoryStore, OxigraphStore, StoredFile
+from cilo.timeline import Timeline, timeline
 from cilo.validation import validate
 from cilo.writing import dump, dumps
 
@@ -68,6 +70,7 @@ __all__ = [
     "DataWarning",
     "Description",
     "DescriptionError",
+    "Diff",
     "Endpoint",
     "InputError",
     "InputErrors",
@@ -88,6 +91,7 @@ __all__ = [
     "StoredFile",
     "TermError",
     "TimeLimitError",
+    "Timeline",
     "UnsupportedError",
     "UsageError",
     "ValidationReport",
@@ -95,6 +99,7 @@ __all__ = [
     "WorkLimitError",
     "WorkerError",
     "__version__",
+    "diff",
     "dump",
     "dumps",
     "examples",
@@ -108,6 +113,7 @@ __all__ = [
     "query",
     "reason",
     "sparql",
+    "timeline",
     "validate",
     "write_report",
 ]

@@ -25,6 +25,10 @@ REPORT_FORMATS: tuple[ReportFormat, ...] = get_args(ReportFormat)
 ResultsFormat = Literal["table", "json", "csv"]
 RESULTS_FORMATS: tuple[ResultsFormat, ...] = get_args(ResultsFormat)
 
+#: Forms of what changed between two versions of a description (``cilo diff``).
+DiffFormat = Literal["text", "json"]
+DIFF_FORMATS: tuple[DiffFormat, ...] = get_args(DiffFormat)
+
 #: Forms of the actor network.
 NetworkFormat = Literal["table", "json", "graphml", "gexf"]
 NETWORK_FORMATS: tuple[NetworkFormat, ...] = get_args(NetworkFormat)

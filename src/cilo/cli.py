@@ -1,11 +1,10 @@
 """The ``cilo`` command line: ``summary``, ``validate``, ``convert``, ``query``, ``store load``,
-``store list``, ``store remove``, ``reason``, ``network`` and ``report``.
+``store list``, ``store remove``, ``reason``, ``network``, ``report``, ``timeline`` and ``diff``.
 
-Exit codes: 0 success (for ``validate``: no Violation; for ``reason``: consistent), 1 Violations
-found (or inconsistent), 2 an error (every :class:`cilo.CiloError`: its ``exit_code``), reported in
-one line on stderr without a traceback; 130 interrupted. The choices of every option are the
-library's own constants.
-"""
+Exit codes: 0 success (for ``validate``: no Violation; for ``reason``: consistent; for ``diff``: no
+change in coverage), 1 Violations found (or inconsistent, or coverage changed), 2 an error (every
+:class:`cilo.CiloError`: its ``exit_code``), reported in one line on stderr without a traceback;
+130 interrupted. The choices of every option are the library's own constants."""
 
 from __future__ import annotations
 
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cilo.choices import (
+    DIFF_FORMATS,
     ENGINES,
     NETWORK_FORMATS,
     REASONING_ENGINES,
@@ -118,6 +118,47 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="OUT", help="the HTML file to write (whole or not at all); default stdout"
     )
     _base_option(h)
+
+    t = sub.add_parser(
+        "timeline", help="coverage over time: per initiative and function, when it was covered and by whom"
+    )
+    _files_argument(t)
+    t.add_argument("--format", choices=RESULTS_FORMATS, default="table", help="default table")
+    t.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        metavar="PROFILE",
+        help=f"whose functions: {', '.join(profiles())} (default {DEFAULT_PROFILE}), or a .yaml declaration",
+    )
+    _base_option(t)
+
+    d = sub.add_parser(
+        "diff",
+        help="what changed between two versions: coverage, assignments added, ended, removed, changed "
+        "(cilo diff BEFORE... -- AFTER...; exit 1 when coverage changed)",
+    )
+    d.add_argument("before", nargs="+", metavar="BEFORE", help="the earlier description's files")
+    d.add_argument(
+        "--after",
+        nargs="+",
+        required=True,
+        metavar="AFTER",
+        help="the later description's files (or after --)",
+    )
+    d.add_argument("--format", choices=DIFF_FORMATS, default="text", help="default text")
+    d.add_argument(
+        "--on",
+        metavar="YYYY-MM-DD",
+        help="compare coverage as it stood on that day on each side (as validate --on counts it)",
+    )
+    d.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        metavar="PROFILE",
+        help=f"whose functions count for coverage: {', '.join(profiles())} (default {DEFAULT_PROFILE}), "
+        "or a .yaml declaration",
+    )
+    _base_option(d)
 
     c = sub.add_parser("convert", help="write a description in another format (the same graph)")
     c.add_argument("file", metavar="IN", help=f"a description ({_EXTENSIONS})")
@@ -255,7 +296,7 @@ def _base_option(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
     """Run the command line; returns the exit code. ``own_process``: the process is cilo's alone
     (the ``cilo`` command), so the memory limit may be set on it."""
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(_after_separator(list(sys.argv[1:] if argv is None else argv)))
     # rdflib logs a warning for each odd IRI it meets; cilo reports what matters as errors instead
     logging.getLogger("rdflib").setLevel(logging.ERROR)
     memory = current().max_memory_bytes
@@ -288,6 +329,14 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
         return 130
 
 
+def _after_separator(argv: list[str]) -> list[str]:
+    """``diff BEFORE... -- AFTER...`` read as ``diff BEFORE... --after AFTER...``."""
+    if "diff" in argv and "--" in argv[argv.index("diff") :]:
+        at = argv.index("--", argv.index("diff"))
+        return [*argv[:at], "--after", *argv[at + 1 :]]
+    return argv
+
+
 def _command(args: argparse.Namespace) -> int:
     if args.command == "summary":
         from cilo.summary import ontology_summary
@@ -303,6 +352,8 @@ def _command(args: argparse.Namespace) -> int:
         "reason": _reason,
         "network": _network,
         "report": _report,
+        "timeline": _timeline,
+        "diff": _diff,
     }
     return commands[args.command](args)
 
@@ -491,6 +542,21 @@ def _network(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(net.to_bytes(args.format))
         sys.stdout.flush()
     return 0
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    from cilo.timeline import timeline
+
+    sys.stdout.write(timeline(args.files, profile=args.profile, base=args.base).render(args.format))
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from cilo.diff import diff
+
+    changes = diff(args.before, args.after, profile=args.profile, base=args.base, on=args.on)
+    sys.stdout.write(changes.render(args.format))
+    return 1 if changes.coverage_changed else 0
 
 
 def _report(args: argparse.Namespace) -> int:

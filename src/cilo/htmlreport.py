@@ -8,6 +8,7 @@ node and edge carries its name for screen readers (and for the browser test).
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,15 +17,18 @@ from typing import Any
 from rdflib import Graph, URIRef
 
 from cilo.loading import Data, PathLike, load
-from cilo.network import Network, network
+from cilo.network import Network, network, programmes
 from cilo.report import ValidationReport
-from cilo.resources import DEFAULT_PROFILE
+from cilo.resources import DEFAULT_PROFILE, profiles
+from cilo.timeline import Timeline, timeline
 from cilo.validation import validate
 from cilo.vocabulary import established_functions, functions, label, represented_functions, roles
 
 #: The rows of the network drawing, top to bottom (administrative levels by their label).
 _ROWS = ("National", "Initiatives", "Regional", "Local", "No level")
 _WIDTH, _ROW_HEIGHT, _MARGIN, _NODE_SPACING = 960, 150, 90, 120
+#: The timeline strips: total width, and the room for function names at their left.
+_STRIP_WIDTH, _STRIP_LABELS = 960, 230
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,9 @@ class Row:
     label: str
     cells: list[Cell]
     gaps: list[Gap]
+    #: How deep it nests in programmes (0: part of none), and the programme it is directly part of.
+    depth: int = 0
+    programme: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,7 @@ def html_report(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    history = timeline(graph, profile=profile) if shapes is None and _declared(profile) else None
     return env.get_template("report.html.j2").render(
         title="cilo coverage report",
         profile=report.profile,
@@ -107,7 +115,70 @@ def html_report(
         results=report.results,
         summary=report.to_text().strip().splitlines()[-1],
         drawing=_drawing(net),
+        strips=None if history is None else _strips(history),
     )
+
+
+def _declared(profile: str) -> bool:
+    """Whether the profile's functions are known as a list (bundled, or a .yaml declaration): the
+    timeline needs them; a profile given as SHACL has only its shapes."""
+    return profile.endswith((".yaml", ".yml")) or profile in profiles()
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One interval of a timeline strip: where it is drawn and what it says."""
+
+    x: float
+    width: float
+    covered: bool
+    text: str
+
+
+@dataclass
+class Strip:
+    """The timeline of one initiative: a row of bars per function."""
+
+    iri: str
+    label: str
+    rows: list[tuple[str, list[Bar]]]
+
+
+def _strips(history: Timeline) -> dict[str, Any]:
+    """The timeline section: one strip per initiative, days mapped to x between the first and the
+    last recorded day (with a margin for the open ends), a tick at each new year."""
+    first, last = history.days()
+    if first is None or last is None:
+        return {"dated": False, "strips": [], "ticks": [], "width": _STRIP_WIDTH}
+    margin = max(datetime.timedelta(days=30), (last - first) / 20)
+    low, high = first - margin, last + margin + datetime.timedelta(days=1)
+    span = (high - low).days
+    left, right = _STRIP_LABELS, _STRIP_WIDTH - 10
+
+    def x(day: datetime.date) -> float:
+        return round(left + (day - low).days / span * (right - left), 1)
+
+    strips = []
+    for initiative, name in history.initiatives.items():
+        rows = []
+        by_function: dict[URIRef, list[Bar]] = defaultdict(list)
+        for i in history.of(initiative):
+            start = x(i.start) if i.start is not None else float(left)
+            end = x(i.end + datetime.timedelta(days=1)) if i.end is not None else float(right)
+            since = f"from {i.start}" if i.start is not None else "from the start"
+            until = f"to {i.end}" if i.end is not None else "onwards"
+            who = f"covered by {'; '.join(i.holders)}" if i.covered else "not covered"
+            text = f"{label(i.function)}: {who}, {since} {until}"
+            by_function[i.function].append(Bar(start, round(end - start, 1), i.covered, text))
+        for function, bars in by_function.items():
+            rows.append((label(function), bars))
+        strips.append(Strip(str(initiative), name, rows))
+    ticks = [
+        {"x": x(datetime.date(year, 1, 1)), "year": year}
+        for year in range(low.year + 1, high.year + 1)
+        if low < datetime.date(year, 1, 1) < high
+    ]
+    return {"dated": True, "strips": strips, "ticks": ticks, "width": _STRIP_WIDTH, "left": left}
 
 
 def write_report(data: Data, path: str | Path, **options: Any) -> None:
@@ -134,10 +205,17 @@ def _matrix(report: ValidationReport, net: Network) -> list[Row]:
             actor, initiative = initiative, actor
         for function in edge["functions"]:
             by_actor[(initiative, function)][actor].add(edge["role_label"])
+    for part, ancestors in programmes(net.graph).items():  # a part inherits its programmes' holders
+        for programme in sorted(ancestors):
+            where = f"in {net.graph.nodes[programme]['label']}"
+            for (initiative, function), actors in list(by_actor.items()):
+                if initiative == programme:
+                    for actor, through in actors.items():
+                        by_actor[(part, function)][actor] |= {f"{r or 'directly'} {where}" for r in through}
     holders = {
         key: {
-            Holder(net.graph.nodes[actor]["label"], ", ".join(sorted(r or "directly" for r in found)))
-            for actor, found in actors.items()
+            Holder(net.graph.nodes[actor]["label"], ", ".join(sorted(r or "directly" for r in through)))
+            for actor, through in actors.items()
         }
         for key, actors in by_actor.items()
     }
@@ -152,7 +230,9 @@ def _matrix(report: ValidationReport, net: Network) -> list[Row]:
         for function in represented_functions(role):
             suppliers[function].append(label(role))
     rows = []
-    for initiative, name in sorted(report.initiatives.items(), key=lambda item: item[1]):
+    for depth, initiative in report.tree():  # programmes, each followed by its parts
+        name = report.initiatives[initiative]
+        above = report.part_of.get(initiative, ())
         cells, gaps = [], []
         for function in _function_order():
             key = (str(initiative), str(function))
@@ -161,7 +241,8 @@ def _matrix(report: ValidationReport, net: Network) -> list[Row]:
             cells.append(Cell(label(function), found, state))
             if state == "missing":
                 gaps.append(Gap(label(function), sorted(suppliers[function]), missing[key]))
-        rows.append(Row(str(initiative), name, cells, gaps))
+        programme = report.initiatives[above[0]] if depth and above else ""
+        rows.append(Row(str(initiative), name, cells, gaps, depth, programme))
     return rows
 
 

@@ -1,9 +1,10 @@
 """The actor network of a description (networkx): who works with whom, and who bridges it.
 
 Two graphs: the *assignment graph* (actors and initiatives as nodes, one edge per role assignment
-carrying its role, functions and levels, plus ``memberOf`` edges from a person to an organization),
-and the *actor graph*, its projection on actors (linked when they hold roles in the same initiative;
-``weight`` = how many initiatives they share).
+carrying its role, functions and levels, plus ``memberOf`` edges from a person to an organization
+and ``partOf`` edges from an initiative to its programme), and the *actor graph*, its projection on
+actors (linked when they hold roles in the same initiative, a programme's roles counting in each of
+its parts; ``weight`` = how many initiatives they share).
 
 Brokerage, on the actor graph:
 - *level brokerage*: the share of shortest paths between actors at different administrative levels
@@ -55,6 +56,7 @@ class ActorMetrics:
     type: str
     #: Labels of the administrative levels at which the actor holds assignments.
     levels: tuple[str, ...]
+    #: The initiatives it holds assignments in, and the parts of those that are programmes.
     initiatives: int
     #: Degree centrality: the share of the other actors it works with directly.
     degree: float
@@ -240,6 +242,11 @@ def network(data: Data, *, base: str | None = None) -> Network:
     for node in g.nodes:
         if g.nodes[node]["kind"] == "actor":
             g.nodes[node]["levels"] = [t for t in administrative.values() if t in actor_levels[node]]
+    for part, programme in graph.subject_objects(CILO.partOf):
+        for node in (part, programme):
+            if str(node) not in g:
+                g.add_node(str(node), label=label(node, graph), kind="initiative", type="Initiative")
+        g.add_edge(str(part), str(programme), key=f"{part} partOf {programme}", kind="partOf", part=str(part))
     for person, organization in graph.subject_objects(ORG.memberOf):
         if str(person) not in g:
             continue
@@ -251,16 +258,47 @@ def network(data: Data, *, base: str | None = None) -> Network:
     return Network(g, _project(g))
 
 
-def _project(g: nx.MultiGraph) -> nx.Graph:
-    """Actors linked when they hold assignments in the same initiative (``weight``: how many)."""
-    import networkx as nx  # imported on use: every other cilo command starts sooner
+def programmes(g: nx.MultiGraph) -> dict[str, set[str]]:
+    """Initiative -> every programme it is part of (``partOf`` edges, transitively; a cycle, which
+    validation reports, ends where it closes)."""
+    direct: dict[str, set[str]] = defaultdict(set)
+    for u, v, attrs in g.edges(data=True):
+        if attrs["kind"] == "partOf":
+            part, programme = (u, v) if attrs.get("part", u) == u else (v, u)
+            direct[part].add(programme)
+    above: dict[str, set[str]] = {}
+    for part in direct:
+        found: set[str] = set()
+        todo = list(direct[part])
+        while todo:
+            programme = todo.pop()
+            if programme not in found:
+                found.add(programme)
+                todo.extend(direct.get(programme, ()))
+        above[part] = found - {part}
+    return above
 
-    actors = nx.Graph()
+
+def holders(g: nx.MultiGraph) -> dict[str, set[str]]:
+    """Initiative -> the actors who hold assignments in it or in a programme it is part of."""
     members: dict[str, set[str]] = defaultdict(set)
     for u, v, attrs in g.edges(data=True):
         if attrs["kind"] == "assignment":
             actor, initiative = (u, v) if g.nodes[v]["kind"] == "initiative" else (v, u)
             members[initiative].add(actor)
+    for part, above in programmes(g).items():
+        for programme in above:
+            members[part] |= members.get(programme, set())
+    return members
+
+
+def _project(g: nx.MultiGraph) -> nx.Graph:
+    """Actors linked when they hold assignments in the same initiative, a programme's counting for
+    its parts (``weight``: in how many initiatives)."""
+    import networkx as nx  # imported on use: every other cilo command starts sooner
+
+    actors = nx.Graph()
+    members = holders(g)
     for node, attrs in g.nodes(data=True):
         if attrs["kind"] == "actor":
             actors.add_node(node, **attrs)
@@ -317,13 +355,17 @@ def _metrics(g: nx.MultiGraph, actors: nx.Graph) -> list[ActorMetrics]:
             for node, share in shares.items():
                 brokerage[node] += 2 * share  # networkx halves it on undirected graphs: one per pair
     bridging = {str(f) for f in BRIDGING_FUNCTIONS}
+    parts: dict[str, set[str]] = defaultdict(set)  # programme -> every initiative that inherits from it
+    for part, above in programmes(g).items():
+        for programme in above:
+            parts[programme].add(part)
     result = []
     for node, attrs in actors.nodes(data=True):
         functions: set[str] = set()
         initiatives: set[str] = set()
         for _, initiative, e in g.edges(node, data=True):  # networkx gives ``node`` first
             if e["kind"] == "assignment":
-                initiatives.add(initiative)
+                initiatives |= {initiative, *parts.get(initiative, ())}
                 functions |= {
                     t for iri, t in zip(e["functions"], e["function_labels"], strict=True) if iri in bridging
                 }

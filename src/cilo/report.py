@@ -103,6 +103,8 @@ class ValidationReport:
     warnings_conform: bool = True
     #: The date the description was validated as of (``cilo validate --on``), or None.
     on: datetime.date | None = None
+    #: Initiative -> the programmes it is directly part of (``cilo:partOf``), among those validated.
+    part_of: dict[Node, tuple[Node, ...]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         tally = _counts(self.results) or "no results"
@@ -182,10 +184,14 @@ class ValidationReport:
             for owner in owners or (None,):
                 grouped[owner].append((about, r))
         lines: list[str] = []
-        for initiative, label in sorted(self.initiatives.items(), key=lambda kv: (kv[1], str(kv[0]))):
+        parts = self.parts()
+        for depth, initiative in self.tree():
             entries = grouped.get(initiative, [])
             verdict = "no issues found" if not entries else _counts(r for _, r in entries)
-            lines.append(f'Initiative "{label}" <{initiative}>: {verdict}')
+            n = len(parts.get(initiative, ()))
+            programme = f"programme of {n} part{'s' if n != 1 else ''}; " if n else ""
+            label = self.initiatives[initiative]
+            lines.append(f'{"  " * depth}Initiative "{label}" <{initiative}>: {programme}{verdict}')
             lines.extend(_entry_lines(entries))
         if grouped.get(None):
             lines.append("Not attached to any initiative:")
@@ -201,6 +207,43 @@ class ValidationReport:
             f"{_counts(self.results) if self.results else 'no issues found'}."
         )
         return printable("\n".join(lines) + "\n")  # labels and messages hold no terminal escapes
+
+    def parts(self) -> dict[Node, list[Node]]:
+        """Programme -> the initiatives directly part of it (:attr:`part_of` turned round), by label."""
+        found: dict[Node, list[Node]] = defaultdict(list)
+        for part, programmes in self.part_of.items():
+            for programme in programmes:
+                if programme in self.initiatives and part in self.initiatives:
+                    found[programme].append(part)
+        for members in found.values():
+            members.sort(key=self._sort_key)
+        return dict(found)
+
+    def _sort_key(self, initiative: Node) -> tuple[str, str]:
+        return (self.initiatives[initiative], str(initiative))
+
+    def tree(self) -> list[tuple[int, Node]]:
+        """Every initiative as (depth, initiative), in reading order: each programme followed by its
+        parts, one deeper; an initiative in two programmes, or in a cycle, comes once."""
+        parts = self.parts()
+        inside = {p for members in parts.values() for p in members}
+        shown: set[Node] = set()
+        out: list[tuple[int, Node]] = []
+
+        def visit(node: Node, depth: int) -> None:
+            if node in shown:
+                return
+            shown.add(node)
+            out.append((depth, node))
+            for part in parts.get(node, ()):
+                visit(part, depth + 1)
+
+        for initiative in sorted(self.initiatives, key=self._sort_key):
+            if initiative not in inside:
+                visit(initiative, 0)
+        for initiative in sorted(self.initiatives, key=self._sort_key):  # those only in cycles
+            visit(initiative, 0)
+        return out
 
 
 def _entry_lines(entries: list[tuple[str, ValidationResult]]) -> list[str]:

@@ -58,7 +58,10 @@ def prepared(text: str, source: str) -> PreparedQuery:
 
 
 class MemoryStore:
-    """Data and the ontology in one rdflib Graph, queried with prepared queries and ``initBindings``."""
+    """Data and the ontology in one rdflib Graph, queried with prepared queries; parameters are bound
+    by a VALUES block opening the query's outermost group, as on every other store (rdflib's
+    ``initBindings`` does not reach into the branches of a UNION: a bound parameter would be ignored
+    there, silently)."""
 
     def __init__(self, data: Graph | PathLike | Iterable[PathLike]) -> None:
         self.graph = Graph()
@@ -66,11 +69,10 @@ class MemoryStore:
         self.graph += ontology()
 
     def select(self, query: Query, bindings: dict[str, Node]) -> Results:
-        query_object = prepared(query.text, query.source or query.name)
+        query_object = prepared(with_values(query.text, bindings), query.source or query.name)
         try:
-            init: dict[str, Any] = dict(bindings)
             with no_graph_loading():
-                result = self.graph.query(query_object, initBindings=init)
+                result = self.graph.query(query_object)
                 variables = tuple(str(v) for v in result.vars or ())
                 rows = tuple({v: _plain(row[v]) for v in variables} for row in result)  # type: ignore[index, call-overload]
         except RecursionError:

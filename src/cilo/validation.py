@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -69,28 +70,18 @@ def validate(
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
-    if isinstance(data, Description):
-        data = data.graph
     shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
-    source = as_data(data, base)
-    day = None if on is None else _day(on)
-    if isinstance(source, Data):
-        source.extra_ntriples.append(ontology_ntriples())
-    else:
-        _require_ontology(source)
-        if day is not None:
-            raise UsageError(
-                f"{source.name}: validating on a date works on files, not where the data lives; "
-                "validate the files with --on"
-            )
+    source = source_with_ontology(data, base)
+    day = None if on is None else as_day(on)
+    if day is not None and not isinstance(source, Data):
+        raise UsageError(
+            f"{source.name}: validating on a date works on files, not where the data lives; "
+            "validate the files with --on"
+        )
     if day is not None and isinstance(source, Data):
         query = _NOT_IN_FORCE % (day.isoformat(), day.isoformat())
         source.leave_out({row["a"] for row in source.rows(query) if row["a"] is not None})
-    initiatives = {
-        row["i"]: str(row["l"] if row["l"] is not None else row["i"]) for row in source.rows(_INITIATIVES)
-    }
-    if not initiatives:
-        raise _no_initiative([str(f) for f in source.files] if isinstance(source, Data) else [source.name])
+    initiatives, part_of = initiatives_of(source)
     if isinstance(source, AtEndpoint) and any(isinstance(i, BNode) for i in initiatives):
         raise InputError(
             source.name,
@@ -107,13 +98,42 @@ def validate(
     else:
         neighbourhood = _neighbourhood(source.store(), about)
     return ValidationReport(
+        part_of=part_of,
         results=results,
         profile=profile_name,
-        initiatives=dict(sorted(initiatives.items(), key=lambda kv: str(kv[0]))),  # type: ignore[arg-type]
-        context=_context(neighbourhood, results, set(initiatives)),  # type: ignore[arg-type]
+        initiatives=dict(sorted(initiatives.items(), key=lambda kv: str(kv[0]))),
+        context=_context(neighbourhood, results, set(initiatives), _inheritors(part_of)),
         engine=outcome.engine,
         on=day,
     )
+
+
+def source_with_ontology(data: Source, base: str | None = None) -> Data | Remote:
+    """``data`` as the engine reads it, with the ontology beside it (added to files and graphs;
+    required where the data lives)."""
+    source = as_data(data.graph if isinstance(data, Description) else data, base)
+    if isinstance(source, Data):
+        source.extra_ntriples.append(ontology_ntriples())
+    else:
+        _require_ontology(source)
+    return source
+
+
+def initiatives_of(source: Data | Remote) -> tuple[dict[Node, str], dict[Node, tuple[Node, ...]]]:
+    """Every initiative with its label (or IRI), and the programmes each is directly part of
+    (``cilo:partOf``, among those initiatives); an error when there is no initiative."""
+    names = {
+        row["i"]: str(row["l"] if row["l"] is not None else row["i"]) for row in source.rows(_INITIATIVES)
+    }
+    if not names:
+        raise _no_initiative([str(f) for f in source.files] if isinstance(source, Data) else [source.name])
+    part_of: dict[Node, list[Node]] = defaultdict(list)
+    for row in source.rows(_PART_OF):
+        part, programme = row["i"], row["p"]
+        if part in names and programme in names:
+            part_of[part].append(programme)  # type: ignore[index, arg-type]
+    found = {part: tuple(sorted(p, key=str)) for part, p in part_of.items()}
+    return names, found  # type: ignore[return-value]
 
 
 def _no_initiative(sources: list[str]) -> InputError:
@@ -129,6 +149,8 @@ _INITIATIVES = """SELECT ?i (SAMPLE(?label) AS ?l) WHERE {
     OPTIONAL { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?label }
 } GROUP BY ?i"""
 
+_PART_OF = "SELECT ?i ?p WHERE { ?i <https://w3id.org/cilo#partOf> ?p }"
+
 #: The assignments not in force on a date: their period began after it, or ended before it.
 _NOT_IN_FORCE = """SELECT DISTINCT ?a WHERE {
     ?a <http://www.w3.org/ns/org#memberDuring> ?period .
@@ -140,7 +162,8 @@ _NOT_IN_FORCE = """SELECT DISTINCT ?a WHERE {
 }"""
 
 
-def _day(on: datetime.date | str) -> datetime.date:
+def as_day(on: datetime.date | str) -> datetime.date:
+    """``on`` as a date; a :class:`cilo.UsageError` naming ``--on`` when it is not one."""
     try:
         return parse_date(on, "--on")
     except ValueError as e:
@@ -281,10 +304,28 @@ def nearest_term(value: Node, candidates: Iterable[URIRef]) -> URIRef | None:
     return by_name[match[0]] if match else None
 
 
+def _inheritors(part_of: dict[Node, tuple[Node, ...]]) -> dict[Node, set[Node]]:
+    """Programme -> every initiative that is part of it, at any depth."""
+    found: dict[Node, set[Node]] = defaultdict(set)
+    for part in part_of:
+        todo, seen = list(part_of[part]), set()
+        while todo:
+            programme = todo.pop()
+            if programme not in seen:
+                seen.add(programme)
+                found[programme].add(part)
+                todo.extend(part_of.get(programme, ()))
+    return found
+
+
 def _context(
-    graph: Graph, results: list[ValidationResult], initiatives: set[Node]
+    graph: Graph,
+    results: list[ValidationResult],
+    initiatives: set[Node],
+    inheritors: dict[Node, set[Node]],
 ) -> dict[Node, tuple[str, tuple[Node, ...]]]:
-    """For focus nodes that are not initiatives: a short description and their initiatives."""
+    """For focus nodes that are not initiatives: a short description and their initiatives (an
+    assignment of a programme belongs to its parts too, which count it as their own)."""
     context: dict[Node, tuple[str, tuple[Node, ...]]] = {}
     for r in results:
         node = r.focus_node
@@ -307,5 +348,6 @@ def _context(
             for assignment in graph.subjects(CILO.agent, node):
                 owners.update(graph.objects(assignment, CILO.initiative))
             about = f'Agent "{label(node, graph)}"'
+        owners |= {part for owner in list(owners) for part in inheritors.get(owner, ())}
         context[node] = (about, tuple(sorted((o for o in owners if o in initiatives), key=str)))
     return context

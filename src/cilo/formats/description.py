@@ -435,6 +435,7 @@ def _documents(graph: Graph, base: str, syntax: Syntax) -> list[dict[str, Any]]:
         {
             "@context": ctx,
             "@type": "Initiative",
+            "partOf": {"@embed": "@never"},
             "assignments": {
                 "@embed": "@always",
                 "agent": {"@embed": "@never"},

@@ -1,7 +1,8 @@
 """Role assignments as a CSV table, one row per assignment, for people who keep them in a spreadsheet.
 
 Columns: ``initiative,agent,agent_type,role,function,level,start,end`` and, optionally,
-``initiative_label`` and ``agent_label``. Fill ``role`` or ``function`` (or both); ``level`` may hold
+``initiative_label``, ``agent_label`` and ``partOf`` (the programme the row's initiative is part of,
+by id; given once per initiative is enough). Fill ``role`` or ``function`` (or both); ``level`` may hold
 an administrative and an analytical level separated by ``;`` (``Regional;Meso``); ``start``/``end``
 are optional ``YYYY-MM-DD`` dates; ``agent_type`` is ``Person`` or ``Organization`` (given once per
 agent is enough). Ids are local names (resolved against a base IRI) or full IRIs.
@@ -28,9 +29,9 @@ from cilo.vocabulary import resolve, suggestion
 T = TypeVar("T")
 
 COLUMNS = ("initiative", "agent", "agent_type", "role", "function", "level", "start", "end")
-OPTIONAL_COLUMNS = ("initiative_label", "agent_label")
+OPTIONAL_COLUMNS = ("initiative_label", "agent_label", "partOf")
 _AGENT_TYPES = {"Person": CILO.Person, "Organization": CILO.Organization}
-_LEVEL_SEPARATOR = ";"
+_LEVEL_SEPARATOR = _LIST = ";"  # between the levels of a cell, and the programmes of a partOf cell
 
 
 def read(data: bytes, source: str, *, base: str | None = None, lines: dict[Node, int] | None = None) -> Graph:
@@ -96,8 +97,9 @@ def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
 
 
 def _columns(header: list[str], source: str, line: int) -> list[str]:
-    names = [h.strip().lower() for h in header]
     known = (*COLUMNS, *OPTIONAL_COLUMNS)
+    spelled = {name.lower(): name for name in known}  # column names are read case-insensitively
+    names = [spelled.get(h.strip().lower(), h.strip().lower()) for h in header]
     for name in names:
         if name not in known:
             raise InputError(
@@ -139,6 +141,9 @@ def _row(
     initiative = d.initiative(
         checked("initiative", lambda v: d.iri(missing(v))), row.get("initiative_label") or None
     )
+    if row.get("partOf"):
+        for programme in checked("partOf", lambda v: [d.iri(x.strip()) for x in v.split(_LIST) if x.strip()]):
+            d.graph.add((initiative, CILO.partOf, programme))
     agent = checked("agent", lambda v: d.iri(missing(v)))
     kind = row["agent_type"]
     if kind:
@@ -223,6 +228,7 @@ def _rows(graph: Graph) -> list[tuple[str, ...]]:
                     end,
                     str(graph.value(initiative, RDFS.label) or ""),
                     str(graph.value(agent, RDFS.label) or "") if agent is not None else "",
+                    _LIST.join(sorted(_id(p) for p in graph.objects(initiative, CILO.partOf))),
                 )
             )
     return rows

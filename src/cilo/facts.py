@@ -1,0 +1,156 @@
+"""A description's assignments as Python records, with the programme nesting: what ``cilo timeline``
+and ``cilo diff`` compute on.
+
+Read with one catalogue query (``assignment-periods``) on the store validation uses (files parsed by
+Oxigraph, the ontology beside them), so a role counts for the functions Table 3 gives it exactly as
+in validation. Coverage here is the coverage shape's (``shapes/profiles/coverage.rq``) in Python:
+an initiative without parts covers a function when one of its own assignments, or of a programme it
+is part of, performs it at any level; a test holds the two to the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from cilo.catalogue import get
+from cilo.errors import UsageError
+from cilo.profile import read as read_profile
+from cilo.resources import data_dir
+from cilo.shacl.engine import Data
+from cilo.shacl.remote import Remote
+from cilo.sources import Location, StoreNeighbours
+from cilo.validation import Source, initiatives_of, source_with_ontology
+
+
+@dataclass
+class Assignment:
+    """One role assignment: who, in which initiative, which role and functions, levels and period."""
+
+    node: Node
+    initiative: Node
+    agent: Node
+    agent_label: str
+    role: URIRef | None = None
+    functions: set[URIRef] = field(default_factory=set)
+    levels: set[URIRef] = field(default_factory=set)
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def in_force(self, day: datetime.date) -> bool:
+        """Whether the assignment counts on ``day`` (both ends included; an open end always)."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass
+class Facts:
+    """The assignments of a description, its initiatives and how they nest."""
+
+    assignments: list[Assignment]
+    #: Initiative -> its label (or IRI).
+    initiatives: dict[Node, str]
+    #: Initiative -> the programmes it is directly part of.
+    part_of: dict[Node, tuple[Node, ...]]
+    source: Data | Remote
+
+    def programmes(self) -> set[Node]:
+        """The initiatives that have parts (not asked for functions)."""
+        return {p for found in self.part_of.values() for p in found}
+
+    def above(self, initiative: Node) -> set[Node]:
+        """Every programme ``initiative`` is part of, at any depth (a cycle ends where it closes)."""
+        found: set[Node] = set()
+        todo = list(self.part_of.get(initiative, ()))
+        while todo:
+            node = todo.pop()
+            if node not in found:
+                found.add(node)
+                todo.extend(self.part_of.get(node, ()))
+        return found - {initiative}
+
+    def counted(self, initiative: Node) -> list[Assignment]:
+        """The assignments that count for ``initiative``: its own, then its programmes'."""
+        owners = {initiative, *self.above(initiative)}
+        return [a for a in self.assignments if a.initiative in owners]
+
+    def missing(
+        self, required: tuple[URIRef, ...], on: datetime.date | None = None
+    ) -> dict[Node, set[URIRef]]:
+        """Initiative (without parts) -> the functions of ``required`` no counted assignment performs
+        (on the day ``on`` only those in force, as ``cilo validate --on`` counts)."""
+        programmes = self.programmes()
+        return {
+            i: set(required)
+            - {f for a in self.counted(i) if on is None or a.in_force(on) for f in a.functions}
+            for i in self.initiatives
+            if i not in programmes
+        }
+
+    def locate(self, node: Node) -> Location | None:
+        """Where ``node`` was written (files only; None for a Graph or where the data lives)."""
+        if not isinstance(self.source, Data):
+            return None
+        return self.source.sources.locate(node, StoreNeighbours(self.source.store()))
+
+
+def facts(data: Source, *, base: str | None = None) -> Facts:
+    """The assignments, initiatives and nesting of ``data`` (as :func:`cilo.validate` takes it)."""
+    source = source_with_ontology(data, base)
+    names, part_of = initiatives_of(source)
+    found: dict[Node, Assignment] = {}
+    for row in source.rows(get("assignment-periods").text):
+        node, initiative, agent = row["assignment"], row["initiative"], row["agent"]
+        assert node is not None and initiative is not None and agent is not None  # not optional
+        a = found.get(node)
+        if a is None:
+            a = found[node] = Assignment(
+                node,
+                initiative,
+                agent,
+                str(row["agentLabel"] or agent),
+                row["role"] if isinstance(row["role"], URIRef) else None,
+                start=_date(row["start"]),
+                end=_date(row["end"]),
+            )
+        if isinstance(row["function"], URIRef):
+            a.functions.add(row["function"])
+        if isinstance(row["level"], URIRef):
+            a.levels.add(row["level"])
+    return Facts(list(found.values()), names, part_of, source)
+
+
+def profile_functions(profile: str) -> tuple[URIRef, ...]:
+    """The functions a profile (a bundled profile's name, or a ``.yaml`` declaration) requires, then
+    those it advises."""
+    if profile.endswith((".yaml", ".yml")):
+        declared = read_profile(profile)
+    else:
+        path = data_dir("shapes") / "profiles" / f"{profile}.yaml"
+        if not path.is_file():
+            raise UsageError(
+                f"unknown profile {profile!r}: give a bundled profile's name or a profile declared in a "
+                ".yaml file (docs/extending.md)"
+            )
+        declared = read_profile(str(path))
+    return (*declared.requires, *declared.warn)
+
+
+def by_initiative(assignments: list[Assignment]) -> dict[Node, list[Assignment]]:
+    """The assignments grouped by their initiative."""
+    grouped: dict[Node, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        grouped[a.initiative].append(a)
+    return grouped
+
+
+def _date(value: Node | None) -> datetime.date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:  # an impossible date: validation reports it; here it bounds nothing
+        return None
