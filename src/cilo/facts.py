@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.term import Node
 
+from cilo import nesting
 from cilo.catalogue import get
 from cilo.errors import UsageError
 from cilo.profile import read as read_profile
@@ -56,26 +57,20 @@ class Facts:
     #: Initiative -> the programmes it is directly part of.
     part_of: dict[Node, tuple[Node, ...]]
     source: Data | Remote
+    _by_initiative: dict[Node, list[Assignment]] | None = field(default=None, repr=False)
+    _above: dict[Node, set[Node]] = field(default_factory=dict, repr=False)
 
     def programmes(self) -> set[Node]:
         """The initiatives that have parts (not asked for functions)."""
         return {p for found in self.part_of.values() for p in found}
 
-    def above(self, initiative: Node) -> set[Node]:
-        """Every programme ``initiative`` is part of, at any depth (a cycle ends where it closes)."""
-        found: set[Node] = set()
-        todo = list(self.part_of.get(initiative, ()))
-        while todo:
-            node = todo.pop()
-            if node not in found:
-                found.add(node)
-                todo.extend(self.part_of.get(node, ()))
-        return found - {initiative}
-
     def counted(self, initiative: Node) -> list[Assignment]:
-        """The assignments that count for ``initiative``: its own, then its programmes'."""
-        owners = {initiative, *self.above(initiative)}
-        return [a for a in self.assignments if a.initiative in owners]
+        """The assignments that count for ``initiative``: its own and its programmes' (at any depth)."""
+        if self._by_initiative is None:
+            self._by_initiative = by_initiative(self.assignments)
+            self._above = nesting.above(self.part_of)
+        owners = [initiative, *sorted(self._above.get(initiative, ()), key=str)]
+        return [a for owner in owners for a in self._by_initiative.get(owner, [])]
 
     def missing(
         self, required: tuple[URIRef, ...], on: datetime.date | None = None

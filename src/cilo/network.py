@@ -30,6 +30,7 @@ from rdflib import BNode, Graph
 from rdflib.namespace import ORG
 from rdflib.term import Node
 
+from cilo import nesting
 from cilo.choices import NETWORK_FORMATS, NetworkFormat
 from cilo.errors import UsageError, WorkLimitError
 from cilo.formats.cells import printable
@@ -259,24 +260,13 @@ def network(data: Data, *, base: str | None = None) -> Network:
 
 
 def programmes(g: nx.MultiGraph) -> dict[str, set[str]]:
-    """Initiative -> every programme it is part of (``partOf`` edges, transitively; a cycle, which
-    validation reports, ends where it closes)."""
+    """Initiative -> every programme it is part of (``partOf`` edges, at any depth)."""
     direct: dict[str, set[str]] = defaultdict(set)
     for u, v, attrs in g.edges(data=True):
         if attrs["kind"] == "partOf":
             part, programme = (u, v) if attrs.get("part", u) == u else (v, u)
             direct[part].add(programme)
-    above: dict[str, set[str]] = {}
-    for part in direct:
-        found: set[str] = set()
-        todo = list(direct[part])
-        while todo:
-            programme = todo.pop()
-            if programme not in found:
-                found.add(programme)
-                todo.extend(direct.get(programme, ()))
-        above[part] = found - {part}
-    return above
+    return nesting.above(direct)
 
 
 def holders(g: nx.MultiGraph) -> dict[str, set[str]]:
@@ -355,10 +345,7 @@ def _metrics(g: nx.MultiGraph, actors: nx.Graph) -> list[ActorMetrics]:
             for node, share in shares.items():
                 brokerage[node] += 2 * share  # networkx halves it on undirected graphs: one per pair
     bridging = {str(f) for f in BRIDGING_FUNCTIONS}
-    parts: dict[str, set[str]] = defaultdict(set)  # programme -> every initiative that inherits from it
-    for part, above in programmes(g).items():
-        for programme in above:
-            parts[programme].add(part)
+    parts = nesting.below({part: above for part, above in programmes(g).items()})  # who inherits from whom
     result = []
     for node, attrs in actors.nodes(data=True):
         functions: set[str] = set()

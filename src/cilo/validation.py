@@ -23,6 +23,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from cilo import nesting
 from cilo.builder import Description, parse_date
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, ShapesError, UsageError
@@ -102,7 +103,7 @@ def validate(
         results=results,
         profile=profile_name,
         initiatives=dict(sorted(initiatives.items(), key=lambda kv: str(kv[0]))),
-        context=_context(neighbourhood, results, set(initiatives), _inheritors(part_of)),
+        context=_context(neighbourhood, results, set(initiatives), nesting.below(part_of)),
         engine=outcome.engine,
         on=day,
     )
@@ -302,20 +303,6 @@ def nearest_term(value: Node, candidates: Iterable[URIRef]) -> URIRef | None:
     wanted = (local_name(value) if isinstance(value, URIRef) else str(value)).lower()
     match = difflib.get_close_matches(wanted, list(by_name), n=1, cutoff=0.6)
     return by_name[match[0]] if match else None
-
-
-def _inheritors(part_of: dict[Node, tuple[Node, ...]]) -> dict[Node, set[Node]]:
-    """Programme -> every initiative that is part of it, at any depth."""
-    found: dict[Node, set[Node]] = defaultdict(set)
-    for part in part_of:
-        todo, seen = list(part_of[part]), set()
-        while todo:
-            programme = todo.pop()
-            if programme not in seen:
-                seen.add(programme)
-                found[programme].add(part)
-                todo.extend(part_of.get(programme, ()))
-    return found
 
 
 def _context(
