@@ -184,3 +184,32 @@ def test_the_html_report_names_file_and_line_beside_each_message() -> None:
     path = FIXTURES / "lakeford.yaml"
     page = cilo.html_report(path)
     assert f'<code class="source">{path}:12</code>' in page  # Mira Laine as Evaluator, line 12
+
+
+_OBJECTS = st.recursive(
+    st.sampled_from(["ex:o", "<http://example.org/o>", '"a ] [ ( # \\" b"', "'x)'", "12", "_:b0"]),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: "[ ex:q " + " , ".join(xs) + " ]"),
+        st.lists(inner, max_size=3).map(lambda xs: "( " + " ".join(xs) + " )"),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    statements=st.lists(
+        st.tuples(
+            st.sampled_from(["ex:s1", "ex:s2", "<http://example.org/s3>", "[ ex:k ex:v ]", "_:x"]), _OBJECTS
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_brackets_closed_on_their_line_are_read_quickly_and_alike(statements: list[tuple[str, str]]) -> None:
+    """One-line `[ ... ]` and `( ... )` objects, nested, with strings that hold brackets: the quick
+    path (which reads such a line as one object term) finds the subjects the tokenizer finds."""
+    text = "@prefix ex: <http://example.org/> .\n" + "".join(f"{s} ex:p {o} .\n" for s, o in statements)
+    Graph().parse(data=text, format="turtle")  # well-formed Turtle
+    quick, full = scan(text, "file:///x"), scan(text, "file:///x", mentions=True)
+    assert quick.subjects == full.subjects and quick.anonymous == full.anonymous

@@ -139,13 +139,26 @@ def _catalogue() -> dict[str, Query]:
     return found
 
 
+@cache
+def _one(name: str) -> Query | None:
+    file = data_dir("queries") / f"{name}.rq"
+    if not file.is_file():
+        return None
+    q = parse(file.read_text(encoding="utf-8"), f"queries/{file.name}")
+    return q if q.name == name else None
+
+
 def queries() -> list[Query]:
     """The bundled catalogue, sorted by name."""
     return sorted(_catalogue().values(), key=lambda q: q.name)
 
 
 def get(name: str) -> Query:
-    """The catalogue query ``name``; a :class:`QueryError` listing the known ones."""
+    """The catalogue query ``name``; a :class:`QueryError` listing the known ones. Only its own file
+    is read and checked when it is ``queries/NAME.rq`` (as every bundled query is)."""
+    one = _one(name) if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) else None
+    if one is not None:
+        return one
     catalogue = _catalogue()
     if name not in catalogue:
         known = ", ".join(sorted(catalogue))

@@ -88,9 +88,12 @@ class Diff:
 
     def render(self, fmt: DiffFormat = "text") -> str:
         """The changes in words (``text``) or as JSON (``{"coverage_changed", "changes": [...]}``)."""
-        if fmt == "json":
-            doc = {"coverage_changed": self.coverage_changed, "changes": [c.to_dict() for c in self.changes]}
-            return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json":  # one change a line: readable, and json's fast encoder (indent is pure Python)
+            changes = ",\n    ".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in self.changes)
+            listed = f"[\n    {changes}\n  ]" if changes else "[]"
+            return (
+                f'{{\n  "coverage_changed": {json.dumps(self.coverage_changed)},\n  "changes": {listed}\n}}\n'
+            )
         if fmt == "text":
             return self.to_text()
         raise UsageError(f"unknown diff format {fmt!r}; the formats are: {', '.join(DIFF_FORMATS)}")
@@ -160,6 +163,8 @@ def _coverage(old: Facts, new: Facts, wanted: tuple[URIRef, ...], day: datetime.
             was = set()
         if was is None or now is None:
             continue  # no longer described, or became a programme: not asked for functions
+        if now == was:
+            continue
         where = (old.locate(initiative), new.locate(initiative))
         for function in sorted(now - was, key=label):
             out.append(Change("newly missing", initiative, f"no one performs {label(function)}", *where))
@@ -190,10 +195,12 @@ def _assignments(old: Facts, new: Facts) -> list[Change]:
         was, now = before.get(key, []), after.get(key, [])
         pairs = _paired(was, now)
         for a, b in pairs:
+            if (a.start, a.end) == (b.start, b.end):
+                continue  # unchanged: not located (finding lines costs)
             where = (old.locate(a.node), new.locate(b.node))
             if b.end is not None and a.end != b.end:
                 out.append(Change("ended", b.initiative, f"{_what(b)}: ended on {b.end}", *where))
-            elif (a.start, a.end) != (b.start, b.end):
+            else:
                 text = f"{_what(b)}: {_period(a)} → {_period(b)}"
                 out.append(Change("period changed", b.initiative, text, *where))
         gone += [a for a in was if all(a is not p for p, _ in pairs)]

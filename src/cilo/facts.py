@@ -23,6 +23,7 @@ from cilo.errors import UsageError
 from cilo.profile import read as read_profile
 from cilo.resources import data_dir
 from cilo.shacl.engine import Data
+from cilo.shacl.literals import solutions
 from cilo.shacl.remote import Remote
 from cilo.sources import Location, StoreNeighbours
 from cilo.validation import Source, initiatives_of, source_with_ontology
@@ -96,26 +97,43 @@ def facts(data: Source, *, base: str | None = None) -> Facts:
     """The assignments, initiatives and nesting of ``data`` (as :func:`cilo.validate` takes it)."""
     source = source_with_ontology(data, base)
     names, part_of = initiatives_of(source)
-    found: dict[Node, Assignment] = {}
-    for row in source.rows(get("assignment-periods").text):
-        node, initiative, agent = row["assignment"], row["initiative"], row["agent"]
-        assert node is not None and initiative is not None and agent is not None  # not optional
-        a = found.get(node)
+    text = get("assignment-periods").text
+    if isinstance(source, Data):  # raw tuples, converted where used: ~10 rows an assignment
+        variables, raw, convert = solutions(source.store(), text)
+    else:
+        variables = list(_VARIABLES)
+        raw = (tuple(row[v] for v in _VARIABLES) for row in source.rows(text))
+        convert = _as_is
+    assert tuple(variables) == _VARIABLES, variables
+    found: dict[object, Assignment] = {}
+    for values in raw:
+        a = found.get(values[0])
         if a is None:
-            a = found[node] = Assignment(
+            node, initiative, agent, agent_label, role, _, _, start, end = map(convert, values)
+            assert node is not None and initiative is not None and agent is not None  # not optional
+            a = found[values[0]] = Assignment(
                 node,
                 initiative,
                 agent,
-                str(row["agentLabel"] or agent),
-                row["role"] if isinstance(row["role"], URIRef) else None,
-                start=_date(row["start"]),
-                end=_date(row["end"]),
+                str(agent_label or agent),
+                role if isinstance(role, URIRef) else None,
+                start=_date(start),
+                end=_date(end),
             )
-        if isinstance(row["function"], URIRef):
-            a.functions.add(row["function"])
-        if isinstance(row["level"], URIRef):
-            a.levels.add(row["level"])
+        function, level = convert(values[5]), convert(values[6])
+        if isinstance(function, URIRef):
+            a.functions.add(function)
+        if isinstance(level, URIRef):
+            a.levels.add(level)
     return Facts(list(found.values()), names, part_of, source)
+
+
+def _as_is(term: object) -> Node | None:
+    return term  # type: ignore[return-value]  # rows of a Remote are rdflib terms already
+
+
+#: The columns of the ``assignment-periods`` query, in order.
+_VARIABLES = ("assignment", "initiative", "agent", "agentLabel", "role", "function", "level", "start", "end")
 
 
 def profile_functions(profile: str) -> tuple[URIRef, ...]:

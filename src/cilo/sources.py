@@ -189,6 +189,8 @@ _ESCAPED = re.compile(r"\\(.)")
 # A line that only the full tokenizer reads right: strings, brackets, a comment (a `#` not inside an
 # IRI), a directive.
 _COMPLEX = re.compile(r"""["'\[\](){}]|\#(?![^\s<>]*>)|^[ \t]*(?:@|(?:prefix|base|graph)\b)""", re.I | re.M)
+#: A bracketed term with no brackets inside (a blank node's properties, a collection).
+_BRACKETED = re.compile(r"\[[^\[\]()]*\]|\([^\[\]()]*\)")
 _ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
 #: The first term of a simple line.
 _FIRST = re.compile(r"<[^>\s]*>|[^\s;,]+")
@@ -302,6 +304,11 @@ def _without_strings(line: str) -> str | None:
     if '"""' in line or "'''" in line:
         return None
     plain = _ONE_LINE_STRING.sub("0", line)
+    if plain.lstrip().startswith(("[", "(")):
+        return None  # an unnamed subject, or a collection: the tokenizer reads it
+    collapsed = None
+    while collapsed != plain:  # `[ ... ]` and `( ... )` closed on the line are one object term
+        collapsed, plain = plain, _BRACKETED.sub("0", plain)
     return None if _COMPLEX.search(plain) else plain
 
 

@@ -81,8 +81,9 @@ class Timeline:
 
     def render(self, fmt: ResultsFormat = "table") -> str:
         """The timeline as a table, JSON (a list of :meth:`Interval.to_dict`) or CSV."""
-        if fmt == "json":
-            return json.dumps([i.to_dict() for i in self.intervals], indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json":  # one interval a line: readable, and json's fast encoder (indent is pure Python)
+            lines = ",\n  ".join(json.dumps(i.to_dict(), ensure_ascii=False) for i in self.intervals)
+            return f"[\n  {lines}\n]\n" if lines else "[]\n"
         if fmt in ("table", "csv"):
             return self.to_results().render(fmt)
         raise UsageError(f"unknown timeline format {fmt!r}; the formats are: {', '.join(FORMATS)}")
@@ -140,6 +141,8 @@ def _intervals(
     """The intervals of one function: cut at every start and every day after an end, each with the
     holders in force on all its days; neighbours with the same holders joined."""
     periods = list(periods)
+    if all(start is None and end is None for start, end, _ in periods):  # undated: one interval
+        return [Interval(initiative, function, None, None, tuple(sorted({who for *_, who in periods})))]
     cuts = sorted({d for start, _, _ in periods if start is not None for d in [start]}
                   | {end + _DAY for _, end, _ in periods if end is not None})  # fmt: skip
     bounds: list[tuple[datetime.date | None, datetime.date | None]] = []

@@ -18,12 +18,18 @@ from cilo.ontology import ONTOLOGY_IRI, ontology
 
 def label(node: Node, graph: Graph | None = None) -> str:
     """The rdfs:label of ``node`` in ``graph`` or the ontology; its local name when it has none."""
-    for g in (graph, ontology()):
-        if g is not None:
-            value = g.value(node, RDFS.label)
-            if value is not None:
-                return str(value)
-    return local_name(node)
+    if graph is not None:
+        value = graph.value(node, RDFS.label)
+        if value is not None:
+            return str(value)
+    return _ontology_label(node)
+
+
+@lru_cache(maxsize=4096)
+def _ontology_label(node: Node) -> str:
+    """The label of a term in the ontology (read once: the ontology is parsed once per process)."""
+    value = ontology().value(node, RDFS.label)
+    return local_name(node) if value is None else str(value)
 
 
 def local_name(node: Node) -> str:

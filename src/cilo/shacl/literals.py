@@ -16,7 +16,7 @@ written, for every store the engine queries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph
 from rdflib import Literal, URIRef
@@ -119,10 +119,28 @@ def ill_typed(value: str, datatype: str) -> pyoxigraph.Literal:
 def rows(store: pyoxigraph.Store, query: str, *, union: bool = False) -> list[dict[str, Node | None]]:
     """The rows of a SELECT query as rdflib terms, stand-ins restored and literals as written (with
     ``union``, the default graph is the union of the store's graphs)."""
-    solutions = store.query(query, use_default_graph_as_union=union)
-    assert isinstance(solutions, pyoxigraph.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    return [{n: as_written(restore(s[n])) for n in names} for s in solutions]
+    names, raw, convert = solutions(store, query, union=union)
+    return [dict(zip(names, map(convert, values), strict=True)) for values in raw]
+
+
+def solutions(
+    store: pyoxigraph.Store, query: str, *, union: bool = False
+) -> tuple[list[str], Iterator[tuple[object, ...]], Callable[[object], Node | None]]:
+    """The variables of a SELECT query, its solutions as tuples of pyoxigraph terms (None when
+    unbound) in their order, and the conversion of such a term to the rdflib term :func:`rows`
+    gives (each distinct term converted once): for callers that convert only what they use."""
+    found = store.query(query, use_default_graph_as_union=union)
+    assert isinstance(found, pyoxigraph.QuerySolutions)
+    seen: dict[object, Node | None] = {None: None}
+
+    def convert(term: object) -> Node | None:
+        try:
+            return seen[term]
+        except KeyError:
+            node = seen[term] = as_written(restore(term))
+            return node
+
+    return [v.value for v in found.variables], (tuple(s) for s in found), convert
 
 
 def as_written(term: object) -> Node | None:
