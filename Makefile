@@ -44,9 +44,11 @@ examples: $(STAMP)
 	  $(BIN)/cilo convert $$f --to csv -o $${f%.yaml}.csv || exit 1; \
 	done
 
-# Validation, queries and loading at N = 100, 1,000, 10,000 synthetic initiatives (docs/benchmarks.md).
+# Validation, queries and loading at N = 100, 1,000, 10,000 synthetic initiatives; programmes, --on,
+# timeline and diff at N = 10,000 (docs/benchmarks.md).
 bench: $(DEV)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/programmes.py
 
 # At least 10,000 mutated inputs through the loaders and the command line (tests/fuzz.py).
 fuzz: $(DEV)

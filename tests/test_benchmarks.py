@@ -47,3 +47,33 @@ def test_quick_benchmark_profile_runs_and_checks_every_engine() -> None:
     assert "every engine found exactly the generator's missing functions" in proc.stdout
     row = next(line for line in proc.stdout.splitlines() if line.startswith("| 100 |"))
     assert "(cap)" not in row  # both pySHACL references ran and matched the ground truth
+
+
+def test_programmes_and_dates_keep_the_ground_truth(tmp_path: Path) -> None:
+    """Generated programmes (parts counting their programme's national roles) and dated assignments:
+    validation, in both formats, finds exactly the generator's missing functions."""
+    subprocess.run(
+        [sys.executable, BENCH / "generate.py", "40", "--programmes", "3", "--dated", "--out", tmp_path],
+        check=True,
+    )
+    truth = json.loads((tmp_path / "truth-40-p3-dated.json").read_text())
+    assert len(truth) == 40 and any(truth.values())
+    for name in ("initiatives-40-p3-dated.ttl", "initiatives-40-p3-dated.yaml"):
+        report = cilo.validate(tmp_path / name)
+        got = {str(k): sorted(str(f) for f in v) for k, v in report.missing_functions().items()}
+        programmes = {k for k in got if k.rsplit("/", 1)[-1].startswith("p")}
+        assert len(programmes) == 3 and all(got[p] == [] for p in programmes)  # programmes are not asked
+        assert {k: v for k, v in got.items() if k not in programmes} == truth
+    assert "org:memberDuring" in (tmp_path / "initiatives-40-p3-dated.ttl").read_text()
+
+
+def test_the_programme_benchmark_runs_and_checks_the_truth() -> None:
+    proc = subprocess.run(
+        [sys.executable, BENCH / "programmes.py", "60", "--programmes", "4", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    steps = [line.split("|")[1].strip() for line in proc.stdout.splitlines() if line.startswith("| ")][1:]
+    assert steps == ["floor", "validate", "validate, no programmes", "validate --on", "timeline", "diff"]
