@@ -186,12 +186,25 @@ def _key(a: Assignment, with_levels: bool = True) -> Key:
     )
 
 
+def _stable(key: Key) -> tuple[str, ...]:
+    """A key as text in an order that does not depend on the process (sets print in hash order)."""
+    initiative, agent, role, functions, levels = key
+    return (
+        str(initiative),
+        str(agent),
+        str(role),
+        *sorted(map(str, functions)),
+        "|",
+        *sorted(map(str, levels)),
+    )
+
+
 def _assignments(old: Facts, new: Facts) -> list[Change]:
     before, after = _grouped(old.assignments), _grouped(new.assignments)
     out: list[Change] = []
     gone: list[Assignment] = []
     came: list[Assignment] = []
-    for key in sorted(set(before) | set(after), key=str):
+    for key in sorted(set(before) | set(after), key=_stable):  # the same pairing on every run
         was, now = before.get(key, []), after.get(key, [])
         pairs = _paired(was, now)
         for a, b in pairs:
