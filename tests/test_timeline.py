@@ -8,6 +8,8 @@ import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import cilo
 from cilo.timeline import Interval
@@ -114,3 +116,48 @@ def test_timeline_with_a_declared_profile_and_an_unknown_one(tmp_path: object) -
     assert shown == ["Initiator", "Champion", "Facilitator", "Catalyst", "Sponsor"]  # required, then advised
     done = run_cli("timeline", SPONSORS, "--profile", "no-such-profile")
     assert done.returncode == 2 and "unknown profile 'no-such-profile'" in done.stderr
+
+
+_DAYS = [D(2022, 1, 1), D(2023, 6, 30), D(2024, 3, 1), D(2025, 12, 31)]
+
+
+@st.composite
+def dated_descriptions(draw: st.DrawFn) -> cilo.Description:
+    """A programme or two with parts, and assignments of random roles or functions, some dated."""
+    d = cilo.Description(base="https://example.org/h/")
+    names = [f"i{k}" for k in range(draw(st.integers(1, 4)))]
+    for k, name in enumerate(names):
+        above = draw(st.sampled_from([None, *names[:k]]))  # earlier ones only: no cycle
+        d.initiative(name, f"Initiative {k}", part_of=above)
+    for k in range(draw(st.integers(0, 10))):
+        agent = d.person(f"a{k % 3}", f"Actor {k % 3}")
+        what = draw(st.sampled_from(["role", "function"]))
+        choice = draw(st.sampled_from(ROLES if what == "role" else FUNCTIONS))
+        start, end = draw(st.sampled_from([None, *_DAYS])), draw(st.sampled_from([None, *_DAYS]))
+        if start is not None and end is not None and end < start:
+            start, end = end, start
+        d.assign(
+            agent, draw(st.sampled_from(names)), level="Regional", start=start, end=end, **{what: choice}
+        )
+    return d
+
+
+ROLES = [cilo.vocabulary.local_name(r) for r in cilo.vocabulary.roles()]
+FUNCTIONS = [cilo.vocabulary.local_name(f) for f in cilo.vocabulary.functions()]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(description=dated_descriptions(), day=st.sampled_from([D(2021, 5, 5), *_DAYS, D(2025, 1, 1)]))
+def test_the_timeline_agrees_with_validate_on_for_generated_descriptions(
+    description: cilo.Description, day: D
+) -> None:
+    """The timeline read on a day is what `cilo validate --on` finds missing that day, for generated
+    nestings and periods (the timeline answers every day at once; validation is the reference)."""
+    t = cilo.timeline(description)
+    report = cilo.validate(description, on=day)
+    expected = {i: f for i, f in report.missing_functions().items() if i in t.initiatives}
+    found = {
+        i: {x.function for x in t.of(i) if not x.covered and (x.start or D.min) <= day <= (x.end or D.max)}
+        for i in t.initiatives
+    }
+    assert found == expected

@@ -58,9 +58,13 @@ class Description:
         *,
         municipalities: int | None = None,
         participating_municipalities: int | None = None,
+        part_of: Ref | None = None,
     ) -> URIRef:
-        """Add an initiative (with the municipality counts of Table 1, when known)."""
+        """Add an initiative (with the municipality counts of Table 1, when known), optionally part
+        of a programme (``cilo:partOf``, another initiative: the part counts its assignments)."""
         node = self._node(id, CILO.Initiative, label)
+        if part_of is not None:
+            self.graph.add((node, CILO.partOf, self.iri(part_of)))
         for prop, count in (
             (CILO.municipalityCount, municipalities),
             (CILO.participatingMunicipalityCount, participating_municipalities),
