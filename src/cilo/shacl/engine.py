@@ -91,15 +91,16 @@ class Data:
                 store.extend(faithful.quads(_quads(graph)))
                 continue
             data, fmt = native
-            counted = _Counted(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
+            parsed = pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri())
             quad_format = format_for(path) in ("nquads", "trig")
+            before = faithful.passed
             try:
-                store.extend(faithful.quads(counted, default_graph=quad_format))
+                store.extend(faithful.quads(parsed, default_graph=quad_format))
             except (SyntaxError, ValueError) as e:
                 raise rejected(path, e, self.base) from None
             except MemoryError:  # Oxigraph's parser buffer (16 MiB): again, this file by rdflib
                 return self._read(by_rdflib | {str(path)})
-            check_triples(path, counted.count)
+            check_triples(path, faithful.passed - before)
         return store
 
     @property
@@ -139,22 +140,6 @@ class Data:
                 parse_into(graph, path, base=self.base, lines=lines)
             self._by_cilo[key] = graph
         return self._by_cilo[key]
-
-
-class _Counted:
-    """An iterator of quads that counts them."""
-
-    def __init__(self, quads: Iterable[pyoxigraph.Quad]) -> None:
-        self._quads = iter(quads)
-        self.count = 0
-
-    def __iter__(self) -> _Counted:
-        return self
-
-    def __next__(self) -> pyoxigraph.Quad:
-        quad = next(self._quads)
-        self.count += 1
-        return quad
 
 
 def _quads(graph: Graph) -> Iterable[pyoxigraph.Quad]:

@@ -45,6 +45,8 @@ class Faithful:
         self.predicates: set[str] = set()
         #: One literal storage would change per such predicate (for messages).
         self.examples: dict[str, pyoxigraph.Literal] = {}
+        #: How many quads :meth:`quads` has passed on (a file's triples, for the triple limit).
+        self.passed = 0
 
     def quads(
         self, quads: Iterable[pyoxigraph.Quad], *, default_graph: bool = False
@@ -52,6 +54,7 @@ class Faithful:
         """``quads`` with every literal storage would change replaced by its stand-in (and, with
         ``default_graph``, every quad moved to the default graph)."""
         for quad in quads:
+            self.passed += 1
             if self._noted(quad):
                 yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(quad.object))  # type: ignore[arg-type]
             else:
