@@ -13,6 +13,7 @@ or ends, cut the time line into intervals; neighbouring intervals with the same 
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from rdflib.term import Node
 
 from cilo.choices import RESULTS_FORMATS, ResultsFormat
 from cilo.errors import UsageError
-from cilo.facts import facts, profile_functions
+from cilo.facts import Assignment, facts, profile_functions
 from cilo.resources import DEFAULT_PROFILE
 from cilo.results import Results
 from cilo.validation import Source
@@ -128,33 +129,29 @@ def timeline(data: Source, *, profile: str = DEFAULT_PROFILE, base: str | None =
     for initiative in shown:
         counted = known.counted(initiative)
         for function in wanted:
-            periods = [(a.start, a.end, a.agent_label) for a in counted if function in a.functions]
-            intervals.extend(_intervals(initiative, function, periods))
+            performing = [a for a in counted if function in a.functions]
+            intervals.extend(_intervals(initiative, function, performing))
     return Timeline(intervals, shown, profile)
 
 
-def _intervals(
-    initiative: Node,
-    function: URIRef,
-    periods: Iterable[tuple[datetime.date | None, datetime.date | None, str]],
-) -> list[Interval]:
-    """The intervals of one function: cut at every start and every day after an end, each with the
-    holders in force on all its days; neighbours with the same holders joined."""
-    periods = list(periods)
-    if all(start is None and end is None for start, end, _ in periods):  # undated: one interval
-        return [Interval(initiative, function, None, None, tuple(sorted({who for *_, who in periods})))]
-    cuts = sorted({d for start, _, _ in periods if start is not None for d in [start]}
-                  | {end + _DAY for _, end, _ in periods if end is not None})  # fmt: skip
-    bounds: list[tuple[datetime.date | None, datetime.date | None]] = []
-    previous: datetime.date | None = None
-    for cut in cuts:
-        bounds.append((previous, cut - _DAY))
-        previous = cut
-    bounds.append((previous, None))
+def _intervals(initiative: Node, function: URIRef, performing: list[Assignment]) -> list[Interval]:
+    """The intervals of one function, from the assignments that perform it: cut at every start and
+    every day after an end, each with the holders in force on all its days; neighbours with the same
+    holders joined."""
+    cuts = sorted(
+        {a.start for a in performing if a.start is not None}
+        | {a.end + _DAY for a in performing if a.end is not None}
+    )
+    if not cuts:  # nothing dated: one interval
+        return [Interval(initiative, function, None, None, _holders(performing))]
+    bounds: list[tuple[datetime.date | None, datetime.date | None]] = [(None, cuts[0] - _DAY)]
+    bounds += [(cut, after - _DAY) for cut, after in itertools.pairwise(cuts)]
+    bounds.append((cuts[-1], None))
     out: list[Interval] = []
     for start, end in bounds:
         day = start if start is not None else end  # every day of the interval has the same holders
-        holders = tuple(sorted({who for s, e, who in periods if _in_force(day, s, e)}))
+        assert day is not None
+        holders = _holders(a for a in performing if a.in_force(day))
         if out and out[-1].holders == holders:
             out[-1] = Interval(initiative, function, out[-1].start, end, holders)
         else:
@@ -162,10 +159,8 @@ def _intervals(
     return out
 
 
-def _in_force(day: datetime.date | None, start: datetime.date | None, end: datetime.date | None) -> bool:
-    if day is None:  # the one interval of a function with no dated assignment
-        return True
-    return (start is None or start <= day) and (end is None or day <= end)
+def _holders(assignments: Iterable[Assignment]) -> tuple[str, ...]:
+    return tuple(sorted({a.agent_label for a in assignments}))
 
 
 def _iso(day: datetime.date | None) -> str | None:
