@@ -338,3 +338,15 @@ def test_timeline_section_shows_parts_only_and_says_when_nothing_is_dated() -> N
 def _title(element: Element) -> str:
     title = element.find("title")
     return "" if title is None else title.text or ""
+
+
+def test_a_part_two_levels_down_names_where_each_inherited_role_is_held() -> None:
+    cells = matrix(parse(cilo.html_report(FIXTURES / "programmes" / "three-levels.yaml")))
+    town = cells["First town"]
+    # each role named once, with the programme that holds it (not "in Regional initiative" again)
+    assert town["Champion"].get("title") == (
+        "Champion: National backbone (Bridge builder in National programme); "
+        "Regional development worker (Cross-sectoral player in Regional initiative)"
+    )
+    assert town["Sponsor"].get("title") == "Sponsor: Sector director (directly)"
+    assert cells["Second town"]["Sponsor"].get("data-state") == "missing"

@@ -205,13 +205,15 @@ def _matrix(report: ValidationReport, net: Network) -> list[Row]:
             actor, initiative = initiative, actor
         for function in edge["functions"]:
             by_actor[(initiative, function)][actor].add(edge["role_label"])
+    own: dict[str, list[tuple[str, dict[str, set[str]]]]] = defaultdict(list)  # initiative -> own cells
+    for (initiative, function), actors in by_actor.items():
+        own[initiative].append((function, {actor: set(roles) for actor, roles in actors.items()}))
     for part, ancestors in programmes(net.graph).items():  # a part inherits its programmes' holders
         for programme in sorted(ancestors):
             where = f"in {net.graph.nodes[programme]['label']}"
-            for (initiative, function), actors in list(by_actor.items()):
-                if initiative == programme:
-                    for actor, through in actors.items():
-                        by_actor[(part, function)][actor] |= {f"{r or 'directly'} {where}" for r in through}
+            for function, actors in own.get(programme, ()):
+                for actor, through in actors.items():
+                    by_actor[(part, function)][actor] |= {f"{r or 'directly'} {where}" for r in through}
     holders = {
         key: {
             Holder(net.graph.nodes[actor]["label"], ", ".join(sorted(r or "directly" for r in through)))
