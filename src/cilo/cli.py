@@ -124,12 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _files_argument(t)
     t.add_argument("--format", choices=RESULTS_FORMATS, default="table", help="default table")
-    t.add_argument(
-        "--profile",
-        default=DEFAULT_PROFILE,
-        metavar="PROFILE",
-        help=f"whose functions: {', '.join(profiles())} (default {DEFAULT_PROFILE}), or a .yaml declaration",
-    )
+    _declared_profile_option(t, "whose functions")
     _base_option(t)
 
     d = sub.add_parser(
@@ -151,13 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="compare coverage as it stood on that day on each side (as validate --on counts it)",
     )
-    d.add_argument(
-        "--profile",
-        default=DEFAULT_PROFILE,
-        metavar="PROFILE",
-        help=f"whose functions count for coverage: {', '.join(profiles())} (default {DEFAULT_PROFILE}), "
-        "or a .yaml declaration",
-    )
+    _declared_profile_option(d, "whose functions count for coverage")
     _base_option(d)
 
     c = sub.add_parser("convert", help="write a description in another format (the same graph)")
@@ -266,6 +255,16 @@ def _profile_options(parser: argparse.ArgumentParser) -> None:
         "(a .yaml declaration, see `cilo profile new`, or its .ttl)",
     )
     which.add_argument("--shapes", metavar="FILE", help="your own shapes file, used in place of the profile")
+
+
+def _declared_profile_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--profile`` for commands that need the profile's list of functions (not its SHACL)."""
+    parser.add_argument(
+        "--profile",
+        default=DEFAULT_PROFILE,
+        metavar="PROFILE",
+        help=f"{what}: {', '.join(profiles())} (default {DEFAULT_PROFILE}), or a .yaml declaration",
+    )
 
 
 def _time_limit_option(parser: argparse.ArgumentParser, what: str, limit: str) -> None:

@@ -58,8 +58,12 @@ class Facts:
     #: Initiative -> the programmes it is directly part of.
     part_of: dict[Node, tuple[Node, ...]]
     source: Data | Remote
-    _by_initiative: dict[Node, list[Assignment]] | None = field(default=None, repr=False)
-    _above: dict[Node, set[Node]] = field(default_factory=dict, repr=False)
+    _by_initiative: dict[Node, list[Assignment]] = field(init=False, repr=False)
+    _above: dict[Node, set[Node]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_initiative = by_initiative(self.assignments)
+        self._above = nesting.above(self.part_of)
 
     def programmes(self) -> set[Node]:
         """The initiatives that have parts (not asked for functions)."""
@@ -67,9 +71,6 @@ class Facts:
 
     def counted(self, initiative: Node) -> list[Assignment]:
         """The assignments that count for ``initiative``: its own and its programmes' (at any depth)."""
-        if self._by_initiative is None:
-            self._by_initiative = by_initiative(self.assignments)
-            self._above = nesting.above(self.part_of)
         owners = [initiative, *sorted(self._above.get(initiative, ()), key=str)]
         return [a for owner in owners for a in self._by_initiative.get(owner, [])]
 
