@@ -767,3 +767,12 @@ def _read_or_empty(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""
+
+
+def test_the_nesting_check_refuses_one_level_past_the_limit_and_no_less() -> None:
+    # the check skips its scan when the file has no more brackets than the limit at all
+    with cilo.limits(max_nesting=3):
+        check_file(Path("x.ttl"), b"<http://e.org/s> <http://e.org/p> ((( ))) .\n")
+        check_file(Path("x.ttl"), b"<http://e.org/s> <http://e.org/p> (( )), [ ], ( ), ( ) .\n")
+        with pytest.raises(InputError, match="nested more than 3 deep"):
+            check_file(Path("x.ttl"), b"<http://e.org/s> <http://e.org/p> (([( )])) .\n")

@@ -222,16 +222,17 @@ def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, tak
         data, fmt = native
         digest = hashlib.sha256(data).hexdigest()
         try:
-            quads = observer.observe(pyoxigraph.parse(data, format=fmt, base_iri=graph.value))
+            quads: Iterable[pyoxigraph.Quad] = observer.observe(
+                pyoxigraph.parse(data, format=fmt, base_iri=graph.value), graph=graph
+            )
             if format_for(path) in _QUAD_FORMATS:
-                quads_list = list(quads)
-                default = pyoxigraph.DefaultGraph()
+                quads = list(quads)
                 own = tuple(
                     sorted(
                         {
                             q.graph_name.value
-                            for q in quads_list
-                            if not isinstance(q.graph_name, type(default))
+                            for q in quads
+                            if not isinstance(q.graph_name, pyoxigraph.DefaultGraph) and q.graph_name != graph
                         }
                     )
                 )
@@ -240,12 +241,7 @@ def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, tak
                     raise InputError(
                         path, f"the graph <{min(clash)}> is in the store already, from another file"
                     )
-                store.bulk_extend(
-                    pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) if q.graph_name == default else q
-                    for q in quads_list
-                )
-            else:
-                store.bulk_extend(pyoxigraph.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+            store.bulk_extend(quads)
         except (SyntaxError, ValueError) as e:
             raise rejected(path, e, base) from None
         except MemoryError:  # a literal past Oxigraph's 16 MiB parser buffer: cilo's reader takes it

@@ -193,6 +193,8 @@ def _check_nesting(path: Path, data: bytes) -> None:
     """Refuse Turtle or TriG whose ``[ ]`` and ``( )`` nest deeper than :attr:`Limits.max_nesting`,
     read past strings, IRIs, comments and escapes (rdflib's reader recurses at each level)."""
     depth, limit = 0, current().max_nesting
+    if data.count(b"[") + data.count(b"(") <= limit:  # no deeper than the brackets there are at all
+        return
     for token in _TURTLE_TOKENS.finditer(data):
         bracket = token.group()
         if bracket in (b"[", b"("):
