@@ -776,3 +776,18 @@ def test_the_nesting_check_refuses_one_level_past_the_limit_and_no_less() -> Non
         check_file(Path("x.ttl"), b"<http://e.org/s> <http://e.org/p> (( )), [ ], ( ), ( ) .\n")
         with pytest.raises(InputError, match="nested more than 3 deep"):
             check_file(Path("x.ttl"), b"<http://e.org/s> <http://e.org/p> (([( )])) .\n")
+
+
+def test_the_prefix_check_refuses_one_declaration_past_the_limit_and_no_less() -> None:
+    # the check skips its pattern when the file does not hold the keyword more often than the limit
+    two = b"@prefix a: <http://e.org/a#> .\nPREFIX b: <http://e.org/b#>\na:s b:p a:o .\n"
+    three = two + b"@PREFIX c: <http://e.org/c#> .\n"
+    with cilo.limits(max_prefixes=2):
+        check_file(Path("x.ttl"), two)
+        check_file(Path("x.ttl"), two + b'a:s a:p "prefix prefix" .\n')  # the word, not a declaration
+        with pytest.raises(InputError, match="more than 2 prefix declarations"):
+            check_file(Path("x.ttl"), three)
+        xml = b'<rdf:RDF xmlns:rdf="r" xmlns:a="a"'
+        check_file(Path("x.rdf"), xml + b">")
+        with pytest.raises(InputError, match="more than 2 prefix declarations"):
+            check_file(Path("x.rdf"), xml + b' xmlns:b="b">')

@@ -149,3 +149,11 @@ def test_forbidden_sparql_is_refused_naming_shape_and_construct(name: str) -> No
     (test,) = [t for t in TESTS if t["name"] == name]
     with pytest.raises(cilo.ShapesError, match=r"TestShape: (MINUS|SERVICE) is not allowed"):
         shacl.validate(_parse(test["data"]), _parse(test["shapes"]), engine="fast")
+
+
+def test_the_sparql_based_constraint_components_run_on_the_fast_engine_and_are_right(
+    outcomes: dict[str, tuple[bool, str]],
+) -> None:
+    components = {name: o for name, o in outcomes.items() if name.startswith("sparql/component/")}
+    assert len(components) == 4
+    assert components == dict.fromkeys(components, (True, "fast"))

@@ -165,8 +165,10 @@ def check_file(path: Path, data: bytes | None = None) -> None:
     if data is None:
         return
     declaration = _PREFIXES.get(path.suffix.lower())
-    if declaration is not None:
-        limit = current().max_prefixes
+    limit = current().max_prefixes
+    # each declaration holds its keyword: no more keywords than the limit, no more declarations (a
+    # count of a fixed string reads 16 MB in milliseconds; the pattern, in 0.3 s)
+    if declaration is not None and data.lower().count(_KEYWORDS[declaration]) > limit:
         for count, declared in enumerate(declaration.finditer(data), 1):
             if count > limit:
                 raise InputError(
@@ -222,6 +224,7 @@ def check_triples(path: Path | str, count: int) -> None:
 
 _TURTLE_PREFIX = re.compile(rb"(?:^|[\s.;])(?:@prefix|prefix)\s+[^\s:<]*:\s*<", re.IGNORECASE)
 _XML_PREFIX = re.compile(rb"\sxmlns:[\w.-]+\s*=")
+_KEYWORDS = {_TURTLE_PREFIX: b"prefix", _XML_PREFIX: b"xmlns:"}
 _PREFIXES = {".ttl": _TURTLE_PREFIX, ".trig": _TURTLE_PREFIX}
 _PREFIXES.update(dict.fromkeys((".rdf", ".owl", ".xml"), _XML_PREFIX))
 # The string literals of Turtle and SPARQL (one grammar for both): long and short, either quote.

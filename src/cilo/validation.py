@@ -82,14 +82,17 @@ def validate(
     if day is not None and isinstance(source, Data):
         query = _NOT_IN_FORCE % (day.isoformat(), day.isoformat())
         source.leave_out({row["a"] for row in source.rows(query) if row["a"] is not None})
-    initiatives, part_of = initiatives_of(source)
-    if isinstance(source, AtEndpoint) and any(isinstance(i, BNode) for i in initiatives):
-        raise InputError(
-            source.name,
-            "an initiative is a blank node; at an endpoint, results can be tied to initiatives only "
-            "by IRI (blank nodes cannot be named from one query to the next): give initiatives IRIs",
-        )
-    outcome = run(source, shapes_graph, engine)
+    if isinstance(source, AtEndpoint):
+        initiatives, part_of = initiatives_of(source)
+        if any(isinstance(i, BNode) for i in initiatives):
+            raise InputError(
+                source.name,
+                "an initiative is a blank node; at an endpoint, results can be tied to initiatives only "
+                "by IRI (blank nodes cannot be named from one query to the next): give initiatives IRIs",
+            )
+    outcome = run(source, shapes_graph, engine)  # reads files while it compiles the shapes
+    if not isinstance(source, AtEndpoint):
+        initiatives, part_of = initiatives_of(source)
     results = sorted((_with_suggestion(r, shapes_graph) for r in outcome.results), key=order)
     if isinstance(source, Data | InStore):
         results = source.locate(results)

@@ -23,6 +23,7 @@ through :func:`value_of` and :func:`datatype_of`.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -130,6 +131,24 @@ class Plan:
     templated: bool = False
     #: For SPARQL constraints: the predicates the query reads (None: a variable predicate, any).
     reads: frozenset[str] | None = frozenset()
+    #: For SPARQL-based constraint components: the parameters' values, for the message's template.
+    bindings: tuple[tuple[str, Node], ...] = ()
+
+
+@dataclass(frozen=True)
+class Component:
+    """A SPARQL-based constraint component: its IRI and its parameters' paths."""
+
+    iri: Node
+    mandatory: tuple[Node, ...]
+    optional: tuple[Node, ...]
+    #: Why no shape using it can be compiled (a blank node component, a parameter without an IRI path).
+    problem: str | None = None
+
+
+def _local_name(iri: Node) -> str:
+    """A parameter's name: the local name of its path (SHACL 1.0 §6.2.1)."""
+    return re.split(r"[#/:]", str(iri))[-1]
 
 
 @dataclass
@@ -175,7 +194,7 @@ class Compiler:
         self.g = shapes
         self.faithful = faithful
         self.names = _Names()
-        self._parameters = self._component_parameters()
+        self._components = self._read_components()
 
     # --- which shapes --------------------------------------------------------------------------
 
@@ -206,11 +225,36 @@ class Compiler:
         or owl:Class in the shapes graph)."""
         return any(t in (RDFS.Class, OWL.Class) for t in self.g.objects(node, RDF.type))
 
-    def _component_parameters(self) -> set[Node]:
-        """The predicates of the parameters of SPARQL-based constraint components in the shapes graph
-        (a component may be typed with a subclass of sh:ConstraintComponent: every sh:parameter counts)."""
-        parameters = set(self.g.objects(None, SH.parameter)) | set(self.g.subjects(RDF.type, SH.Parameter))
-        return {p for parameter in parameters for p in self.g.objects(parameter, SH.path)}
+    def _read_components(self) -> list[Component]:
+        """The SPARQL-based constraint components of the shapes graph (SHACL 1.0 §6): every node with
+        an ``sh:parameter`` (its type may be a subclass of sh:ConstraintComponent)."""
+        found = []
+        for node in sorted(set(self.g.subjects(SH.parameter, None)), key=str):
+            mandatory: list[Node] = []
+            optional: list[Node] = []
+            problem = None if isinstance(node, URIRef) else f"the constraint component {node} is a blank node"
+            for parameter in self.g.objects(node, SH.parameter):
+                path = self.g.value(parameter, SH.path)
+                if not isinstance(path, URIRef):
+                    problem = f"a parameter of {node} whose sh:path is not an IRI"
+                    continue
+                is_optional = self.g.value(parameter, SH.optional) == Literal(True)
+                (optional if is_optional else mandatory).append(path)
+            found.append(Component(node, tuple(mandatory), tuple(optional), problem))
+        return found
+
+    def _applied(self, shape: Node) -> Iterator[tuple[Component, dict[str, Node]]]:
+        """Each SPARQL-based component ``shape`` uses (it has a value of every mandatory parameter),
+        with the values bound to the parameters' names: one constraint per combination of values."""
+        for component in self._components:
+            if not all((shape, p, None) in self.g for p in component.mandatory):
+                continue
+            if component.problem is not None:
+                raise UnsupportedError(f"{component.problem} (used by {shape})")
+            params = [p for p in (*component.mandatory, *component.optional) if (shape, p, None) in self.g]
+            choices = [sorted(self.g.objects(shape, p), key=str) for p in params]
+            for values in itertools.product(*choices):
+                yield component, {_local_name(p): v for p, v in zip(params, values, strict=True)}
 
     # --- whole shapes ----------------------------------------------------------------------------
 
@@ -236,8 +280,6 @@ class Compiler:
             if (node, SH.path, None) in self.g:
                 raise UnsupportedError(f"sh:node {node} of {shape} is a property shape (ill-formed)")
         for p, o in self.g.predicate_objects(shape):
-            if p in self._parameters:
-                raise UnsupportedError(f"the SPARQL-based constraint component parameter {p} on {shape}")
             if str(p).startswith(str(SH)) and p not in _UNDERSTOOD:
                 raise UnsupportedError(f"{p} on {shape}")
             if p == SH.deactivated and o not in (Literal(True), Literal(False)):
@@ -333,12 +375,32 @@ class Compiler:
                 parents = f"{{ SELECT (?this AS ?parent) WHERE {{ {focus} }} }}"
                 inner = f"{{ SELECT DISTINCT ?this WHERE {{ {parents} ?parent {path} ?this }} }}"
                 yield from self._plans(child, inner)
-        for constraint in self.g.objects(shape, SH.sparql):
-            from cilo.shacl.sparql import compile_constraint
+        from cilo.shacl.sparql import compile_constraint, compile_validator
 
+        for constraint in self.g.objects(shape, SH.sparql):
             compiled = compile_constraint(self.g, shape, constraint, focus, severity, path)
             if compiled is not None:
                 yield compiled
+        for used, bound in self._applied(shape):
+            validator = self._validator(used, shape, path is None)
+            if validator is not None:
+                texts = {name: self._term(value) for name, value in bound.items()}
+                yield compile_validator(
+                    self.g, shape, used.iri, validator, (bound, texts), focus, severity, path
+                )
+
+    def _validator(self, component: Component, shape: Node, node_shape: bool) -> Node | None:
+        """The validator of ``component`` for ``shape`` (SHACL 1.0 §6.2.3): for a node shape its
+        ``sh:nodeValidator``, for a property shape its ``sh:propertyValidator``, else its (ASK)
+        ``sh:validator``; None when it has none (the constraint is then ignored, as §6.2.3 says)."""
+        own = SH.nodeValidator if node_shape else SH.propertyValidator
+        for key in (own, SH.validator):
+            found = list(self.g.objects(component.iri, key))
+            if len(found) > 1:
+                raise UnsupportedError(f"{component.iri} has more than one {key} (for {shape})")
+            if found:
+                return found[0]
+        return None
 
     def _counts(self, shape: Node, path: str | None, focus: str, plan: Callable[..., Plan]) -> Iterator[Plan]:
         for key, component, compare in (
@@ -351,8 +413,7 @@ class Compiler:
                     raise UnsupportedError(f"{key} on the node shape {shape}")
                 if key == SH.minCount and n == 0:
                     continue
-                values = f"OPTIONAL {{ ?this {path} ?v }}" if key == SH.minCount else f"?this {path} ?v ."
-                query = _grouped(focus, values, compare, n)
+                query = _counted(focus, lambda v: f"?this {path} {v} .", compare, n)
                 word = "Less" if key == SH.minCount else "More"
                 yield plan(
                     query, component, f"{word} than {n} values on {self.g.value(shape, SH.path)}", None
@@ -363,33 +424,35 @@ class Compiler:
     ) -> Iterator[Plan]:
         if path is None:
             raise UnsupportedError(f"sh:qualifiedValueShape on the node shape {shape}")
-        conforms = f"!{self._violates(q, '?v')}"
+        siblings: list[Node] = []
         if self.g.value(shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
             parents = list(self.g.subjects(SH.property, shape))
             if len(parents) != 1:
                 raise UnsupportedError(
                     f"sh:qualifiedValueShapesDisjoint on {shape} with {len(parents)} parents"
                 )
-            siblings = {
-                s for sibling in self.g.objects(parents[0], SH.property) if sibling != shape
-                for s in self.g.objects(sibling, SH.qualifiedValueShape)
-            }  # fmt: skip
-            for sibling in sorted(siblings, key=str):
+            siblings = sorted(
+                {
+                    s for sibling in self.g.objects(parents[0], SH.property) if sibling != shape
+                    for s in self.g.objects(sibling, SH.qualifiedValueShape)
+                },
+                key=str,
+            )  # fmt: skip
+            for sibling in siblings:
                 self._check_tree(sibling, ())
-                conforms += f" && {self._violates(sibling, '?v')}"
+
+        def conforms(v: str) -> str:
+            """``v`` conforms to the qualified shape, and to none of its disjoint siblings."""
+            return " && ".join([f"!{self._violates(q, v)}", *(self._violates(s, v) for s in siblings)])
+
         for key, component, compare in (
             (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent, "<"),
             (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent, ">"),
         ):
             for count in self.g.objects(shape, key):
                 n = self._whole(count, shape, key)
-                if key == SH.qualifiedMinCount:
-                    values = f"OPTIONAL {{ ?this {path} ?v FILTER ({conforms}) }}"
-                else:
-                    values = f"?this {path} ?v FILTER ({conforms})"
-                yield plan(
-                    _grouped(focus, values, compare, n), component, f"Conforming values {compare} {n}", None
-                )
+                query = _counted(focus, lambda v: f"?this {path} {v} FILTER ({conforms(v)})", compare, n)
+                yield plan(query, component, f"Conforming values {compare} {n}", None)
 
     # --- conformance of a node to a shape, as a pattern -----------------------------------------
 
@@ -453,7 +516,7 @@ class Compiler:
             branches.append(self._closed(shape, x, self.names.fresh("p"), self.names.fresh("o")))
         if (shape, SH.qualifiedValueShape, None) in self.g:
             raise UnsupportedError(f"sh:qualifiedValueShape inside a nested shape ({shape})")
-        if (shape, SH.sparql, None) in self.g:
+        if (shape, SH.sparql, None) in self.g or any(True for _ in self._applied(shape)):
             raise UnsupportedError(f"a SPARQL constraint inside a nested shape ({shape})")
         for child in self.g.objects(shape, SH.property):
             if path is None:
@@ -680,10 +743,24 @@ def _group(branches: list[str | _Test]) -> str:
     return "{ " + " UNION ".join(f"{{ {t} }}" for t in texts) + " }"
 
 
-def _grouped(focus: str, values: str, compare: str, n: int) -> str:
-    """The focus nodes whose count of distinct ``?v`` is ``compare`` ``n``."""
+def _counted(focus: str, values: Callable[[str], str], compare: str, n: int) -> str:
+    """The focus nodes whose count of distinct values is ``compare`` (``<`` or ``>``) ``n``;
+    ``values(v)`` is a pattern binding ``v`` to each value of ``?this`` that counts.
+
+    "Fewer than 1" is an anti-join and "more than 0" or "more than 1" a join (each value checked for
+    one other, EXISTS stopping at the first): per focus node as much work as its values, where a
+    ``GROUP BY`` over all focus nodes hashes every one (a fifth to a quarter less time at N = 10,000).
+    Other counts group."""
+    if compare == "<" and n == 1:
+        return f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {values('?v')} }} }}"
+    if compare == ">" and n == 0:
+        return f"SELECT DISTINCT ?this WHERE {{ {focus} {values('?v')} }}"
+    if compare == ">" and n == 1:
+        other = f"{values('?w')} FILTER (!sameTerm(?v, ?w))"
+        return f"SELECT DISTINCT ?this WHERE {{ {focus} {values('?v')} FILTER EXISTS {{ {other} }} }}"
+    counted = values("?v") if compare == ">" else f"OPTIONAL {{ {values('?v')} }}"
     return (
-        f"SELECT ?this WHERE {{ {focus} {values} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {compare} {n})"
+        f"SELECT ?this WHERE {{ {focus} {counted} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) {compare} {n})"
     )
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
@@ -33,6 +34,7 @@ from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import Remote
 from cilo.sources import SourceMap, locate_all
 
+T = TypeVar("T")
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 
@@ -74,9 +76,13 @@ class Data:
             self._store = self._read()
         return self._store
 
-    def _read(self, by_rdflib: frozenset[str] = frozenset()) -> pyoxigraph.Store:
+    def _read(self, by_rdflib: frozenset[str] = frozenset(), *, quick: bool = True) -> pyoxigraph.Store:
         """The store; files in ``by_rdflib`` (a literal past Oxigraph's 16 MiB buffer) read by cilo's
-        readers. A file Oxigraph gives up on half-way starts the store again, read that way."""
+        readers. A file Oxigraph gives up on half-way starts the store again, read that way.
+
+        A Turtle or N-Triples file is loaded by Oxigraph's own loader (``quick``), while this thread
+        reads the same bytes for the literals storage would rewrite; when there is one, the store is
+        made again with every quad passed through :meth:`Faithful.quads` (stand-ins for those literals)."""
         faithful = self.faithful
         store = pyoxigraph.Store()
         for chunk in self.extra_ntriples:
@@ -91,15 +97,20 @@ class Data:
                 store.extend(faithful.quads(_quads(graph)))
                 continue
             data, fmt = native
-            parsed = pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri())
+            base_iri = Path(path).resolve().as_uri()
             quad_format = format_for(path) in ("nquads", "trig")
             before = faithful.passed
             try:
-                store.extend(faithful.quads(parsed, default_graph=quad_format))
+                if quick and not quad_format:
+                    if _load_quickly(store, data, fmt, base_iri, faithful):
+                        return self._read(by_rdflib, quick=False)
+                else:
+                    parsed = pyoxigraph.parse(data, format=fmt, base_iri=base_iri)
+                    store.extend(faithful.quads(parsed, default_graph=quad_format))
             except (SyntaxError, ValueError) as e:
                 raise rejected(path, e, self.base) from None
             except MemoryError:  # Oxigraph's parser buffer (16 MiB): again, this file by rdflib
-                return self._read(by_rdflib | {str(path)})
+                return self._read(by_rdflib | {str(path)}, quick=quick)
             check_triples(path, faithful.passed - before)
         return store
 
@@ -142,6 +153,20 @@ class Data:
         return self._by_cilo[key]
 
 
+def _load_quickly(store: pyoxigraph.Store, data: bytes, fmt: Any, base_iri: str, faithful: Faithful) -> bool:
+    """Oxigraph's loader fills ``store`` with the triples of ``data`` (in Rust, without the GIL) while
+    this thread reads them for the literals storage would rewrite; whether there was one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(store.load, data, format=fmt, base_iri=base_iri)
+        try:
+            _, changed = faithful.read(pyoxigraph.parse(data, format=fmt, base_iri=base_iri))
+        finally:
+            failed = loading.exception()
+    if failed is not None:
+        raise failed
+    return changed
+
+
 def _quads(graph: Graph) -> Iterable[pyoxigraph.Quad]:
     """The triples of an rdflib Graph as quads; a literal rdflib found ill-typed stays recognisable
     (rdflib has already rewritten its lexical form: ``"none"^^xsd:boolean`` reads as ``"false"``)."""
@@ -172,18 +197,10 @@ def run(data: Data | Remote, shapes: Graph, engine: Engine = "auto") -> Outcome:
     if remote and engine == "pyshacl":
         raise UsageError(f"pySHACL cannot validate {data.name}: it needs the data in memory (give the files)")
     faithful = data.faithful
-    compiler = Compiler(shapes, faithful)
-    compiled: dict[Node, list[Plan]] = {}
-    declined: dict[Node, str] = {}
-    top = compiler.top_shapes()
-    if engine == "pyshacl":
-        declined = dict.fromkeys(top, "the pyshacl engine was asked for")
+    if isinstance(data, Data) and engine != "pyshacl":
+        compiled, declined = _while_reading(data, lambda: _compile(shapes, faithful, engine))
     else:
-        for shape in top:
-            try:
-                compiled[shape] = compiler.compile_shape(shape)
-            except UnsupportedError as e:
-                declined[shape] = str(e)
+        compiled, declined = _compile(shapes, faithful, engine)
     if declined and (engine == "fast" or remote):
         shape, why = next(iter(declined.items()))
         where = f"; pySHACL cannot run on {data.name}, so it cannot be checked there" if remote else ""
@@ -203,6 +220,35 @@ def run(data: Data | Remote, shapes: Graph, engine: Engine = "auto") -> Outcome:
         results += _pyshacl(data, shapes, list(compiled))
     names = (["fast"] if compiled else []) + (["pyshacl"] if declined else [])
     return Outcome(results, "+".join(names) or "fast", declined)
+
+
+def _compile(
+    shapes: Graph, faithful: Faithful, engine: Engine
+) -> tuple[dict[Node, list[Plan]], dict[Node, str]]:
+    """The plans of each shape with targets the compiler translates, and why it declined the others."""
+    compiler = Compiler(shapes, faithful)
+    compiled: dict[Node, list[Plan]] = {}
+    declined: dict[Node, str] = {}
+    top = compiler.top_shapes()
+    if engine == "pyshacl":
+        return compiled, dict.fromkeys(top, "the pyshacl engine was asked for")
+    for shape in top:
+        try:
+            compiled[shape] = compiler.compile_shape(shape)
+        except UnsupportedError as e:
+            declined[shape] = str(e)
+    return compiled, declined
+
+
+def _while_reading(data: Data, work: Callable[[], T]) -> T:
+    """``work()`` (compiling the shapes: Python) while Oxigraph reads the data (Rust, mostly without the
+    GIL) in another thread; an error in the data is raised first, as when the data was read first."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(data.store)
+        try:
+            return work()
+        finally:
+            reading.result()
 
 
 def _may_read(plan: Plan, predicates: set[str]) -> bool:
@@ -231,7 +277,8 @@ def _result(plan: Plan, row: dict[str, Node | None]) -> ValidationResult:
     if plan.templated:
         value = row.get("value") if row.get("value") is not None else this
         path = row.get("path") if row.get("path") is not None else plan.path
-        text = _TEMPLATE.sub(lambda m: _shown(row.get(m.group(1))), str(plan.message or plan.default))
+        given = {**dict(plan.bindings), **{k: v for k, v in row.items() if v is not None}}
+        text = _TEMPLATE.sub(lambda m: _shown(given.get(m.group(1))), str(plan.message or plan.default))
     else:
         value = row.get(plan.value) if plan.value else None
         path = row.get("path") if "path" in row else plan.path

@@ -16,6 +16,7 @@ written, for every store the engine queries.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph
@@ -41,6 +42,7 @@ class Faithful:
     def __init__(self) -> None:
         self._changed: dict[pyoxigraph.Literal, bool] = {}
         self._probe = pyoxigraph.Store()
+        self._probing = threading.Lock()
         #: The predicates whose objects include a stand-in (queries that never read them see none).
         self.predicates: set[str] = set()
         #: One literal storage would change per such predicate (for messages).
@@ -59,6 +61,18 @@ class Faithful:
                 yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(quad.object))  # type: ignore[arg-type]
             else:
                 yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object) if default_graph else quad
+
+    def read(self, quads: Iterable[pyoxigraph.Quad]) -> tuple[int, bool]:
+        """Read ``quads`` only to note their literals: how many there were, and whether storage
+        changes any (for a store Oxigraph's own loader filled with the same quads meanwhile)."""
+        literal, noted = pyoxigraph.Literal, self._noted
+        count, changed = 0, False
+        for quad in quads:
+            count += 1
+            if type(quad.object) is literal and noted(quad):
+                changed = True
+        self.passed += count
+        return count, changed
 
     def observe(
         self, quads: Iterable[pyoxigraph.Quad], *, graph: pyoxigraph.NamedNode | None = None
@@ -92,9 +106,10 @@ class Faithful:
     def _stored_differently(self, literal: pyoxigraph.Literal) -> bool:
         """Store ``literal`` in a scratch store and read it back: is it still the same term?"""
         quad = pyoxigraph.Quad(_PROBE, _PROBE, literal)
-        self._probe.add(quad)
-        (kept,) = [q.object for q in self._probe.quads_for_pattern(_PROBE, _PROBE, None)]
-        self._probe.clear()
+        with self._probing:  # the data is read while the shapes compile: both ask
+            self._probe.add(quad)
+            (kept,) = [q.object for q in self._probe.quads_for_pattern(_PROBE, _PROBE, None)]
+            self._probe.clear()
         changed = not (
             isinstance(kept, pyoxigraph.Literal)
             and kept.value == literal.value

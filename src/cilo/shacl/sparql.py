@@ -13,6 +13,7 @@ does not return ``$this``, ``AS $this``) are a :class:`cilo.ShapesError` naming 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 from typing import Any
@@ -24,7 +25,7 @@ from rdflib.paths import Path as RdflibPath
 from rdflib.term import Node
 
 from cilo.errors import ShapesError, UnsupportedError
-from cilo.safety import decode_code_points, first_group, parse_tree
+from cilo.safety import decode_code_points, first_group, lexemes, parse_tree
 
 _THIS = Variable("this")
 _SPARQL_CONSTRAINT = SH.SPARQLConstraintComponent
@@ -60,15 +61,64 @@ def compile_constraint(
     shapes: Graph, shape: Node, constraint: Node, focus: str, severity: URIRef, path_text: str | None
 ) -> Any:
     """The plan of one SPARQL constraint of ``shape``, for the focus nodes ``focus`` binds to ``?this``."""
-    from cilo.shacl.compiler import Plan
-
     if shapes.value(constraint, SH.deactivated) == Literal(True):
         return None
     select = shapes.value(constraint, SH.select)
     if not isinstance(select, Literal):
         raise UnsupportedError(f"a SPARQL constraint of {shape} without sh:select")
-    text = prefixes(shapes, constraint) + str(select)
-    path = shapes.value(shape, SH.path)
+    text = _prepared(shapes, shape, constraint, str(select), path_text)
+    check(text, shape)
+    message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
+    return _plan(shapes, shape, _SPARQL_CONSTRAINT, _joined(text, focus), text, message, severity)
+
+
+def compile_validator(
+    shapes: Graph,
+    shape: Node,
+    component: Node,
+    validator: Node,
+    parameters: tuple[dict[str, Node], dict[str, str]],
+    focus: str,
+    severity: URIRef,
+    path_text: str | None,
+) -> Any:
+    """The plan of a SPARQL-based constraint component's ``validator`` for ``shape`` (SHACL 1.0 §6):
+    its parameters (name -> value, and the value as SPARQL) pre-bound as ``$this`` is, by a join at
+    the start of the outermost group. A SELECT validator's rows are the results; an ASK validator is
+    asked of each value node (``$value``), in one query: the value nodes for which it is false."""
+    values, texts = parameters
+    ask, select = shapes.value(validator, SH.ask), shapes.value(validator, SH.select)
+    if (ask is None) == (select is None) or not isinstance(ask if select is None else select, Literal):
+        raise UnsupportedError(f"the validator of {component} for {shape} has not one sh:ask or sh:select")
+    bound = frozenset({_THIS, *(Variable(name) for name in texts)})
+    names = " ".join(f"?{name}" for name in texts)
+    prebound = f"VALUES ({names}) {{ ({' '.join(texts.values())}) }}" if texts else ""
+    message = shapes.value(shape, SH.message) or shapes.value(validator, SH.message)
+    if select is not None:
+        text = _prepared(shapes, shape, validator, str(select), path_text)
+        check(text, shape, bound)
+        return _plan(
+            shapes, shape, component, _joined(text, f"{focus} {prebound}"), text, message, severity, values
+        )
+    text = _prepared(shapes, shape, validator, str(ask), path_text)
+    check(text, shape, bound | {Variable("value")}, ask=True)
+    text = decode_code_points(text)
+    at = first_group(text)
+    keyword = next(m.start() for m in lexemes(text) if m.group().upper() == "ASK")
+    value_nodes = "BIND (?this AS ?value)" if path_text is None else f"?this {path_text} ?value ."
+    query = (
+        f"{text[:keyword]}SELECT DISTINCT ?this ?value WHERE {{ {focus} {prebound} {value_nodes}\n"
+        f"FILTER NOT EXISTS {text[at:]}\n}}"
+    )
+    literal_focus = any(isinstance(n, Literal) for n in shapes.objects(shape, SH.targetNode))
+    plan = _plan(shapes, shape, component, query, text, message, severity, values)
+    return dataclasses.replace(plan, reads=None) if literal_focus else plan
+
+
+def _prepared(shapes: Graph, shape: Node, holder: Node, text: str, path_text: str | None) -> str:
+    """The query ``text`` of a SPARQL constraint or validator (``holder``) with its ``sh:prefixes``
+    declared, ``$PATH`` and ``$currentShape`` written in; ``$shapesGraph`` declines."""
+    text = prefixes(shapes, holder) + text
     if re.search(r"\$PATH\b", text):
         if path_text is None:
             raise ShapesError(f"{shape}: $PATH in a SPARQL constraint of a node shape")
@@ -79,41 +129,78 @@ def compile_constraint(
         text = re.sub(r"[?$]currentShape\b", shape.n3(), text)
     if re.search(r"[?$]shapesGraph\b", text):
         raise UnsupportedError(f"$shapesGraph in a SPARQL constraint of {shape}")
-    text = re.sub(r"\$this\b", "?this", text)
-    check(text, shape)
-    reads = predicates_read(algebra(text))
+    return re.sub(r"\$this\b", "?this", text)
+
+
+def _joined(text: str, focus: str) -> str:
+    """``text`` with ``focus`` joined in at the start of its outermost group."""
     text = decode_code_points(text)  # as the engine reads it: an escaped brace is a brace
     at = first_group(text) + 1
-    query = text[:at] + f" {focus} " + text[at:]
-    message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
+    return text[:at] + f" {focus} " + text[at:]
+
+
+def _plan(
+    shapes: Graph,
+    shape: Node,
+    component: Node,
+    query: str,
+    text: str,
+    message: Node | None,
+    severity: URIRef,
+    values: dict[str, Node] | None = None,
+) -> Any:
+    from cilo.shacl.compiler import Plan
+
+    reads = predicates_read(algebra(text))
+    path = shapes.value(shape, SH.path)
+    if reads is not None and path is not None:  # the value nodes, for a validator of a property shape
+        reads = reads | {str(path)} if isinstance(path, URIRef) else None
     return Plan(
         query=query,
         shape=shape,
-        component=_SPARQL_CONSTRAINT,
+        component=component,  # type: ignore[arg-type]
         severity=severity,
         message=message if isinstance(message, Literal) else None,
-        default="Results of a SPARQL constraint",
+        default="Results of a SPARQL constraint"
+        if component == _SPARQL_CONSTRAINT
+        else f"Value does not satisfy the constraint component {component}",
         path=path,
         value="value",
         templated=True,
         reads=None if reads is None else frozenset(reads),
+        bindings=tuple((values or {}).items()),
     )
 
 
-def check(text: str, shape: Node) -> None:
-    """Refuse what SHACL forbids (:class:`ShapesError`); decline where joining ``$this`` in would not be
-    pre-binding (:class:`UnsupportedError`). Decided on rdflib's parse tree, which keeps the groups."""
+def check(
+    text: str, shape: Node, bound: frozenset[Variable] = frozenset({_THIS}), *, ask: bool = False
+) -> None:
+    """Refuse what SHACL forbids (:class:`ShapesError`); decline where joining the pre-bound variables
+    ``bound`` in would not be pre-binding (:class:`UnsupportedError`). Decided on rdflib's parse tree,
+    which keeps the groups. ``ask``: a validator's ASK query (else a SELECT)."""
     try:
         query = parse_tree(text)[1]
     except Exception as e:
         raise ShapesError(f"{shape}: the SPARQL constraint does not parse: {e}") from None
-    if query.name != "SelectQuery":
-        raise ShapesError(f"{shape}: a SPARQL constraint must be a SELECT query")
+    kind = "AskQuery" if ask else "SelectQuery"
+    if query.name != kind:
+        raise ShapesError(
+            f"{shape}: a SPARQL {'validator' if ask else 'constraint'} must be a {kind[:-5]} query"
+        )
     if _has(query, "valuesClause"):
         raise _forbidden(shape, "VALUES")
-    if _has(query, "groupby") and _THIS not in list(query["groupby"]["condition"]):
-        raise UnsupportedError(f"{shape}: GROUP BY without $this in a SPARQL constraint")
-    _group(query["where"], shape, top=True)
+    checker = _Checker(shape, bound)
+    if _has(query, "groupby"):
+        keys = list(query["groupby"]["condition"])
+        if _THIS not in keys:
+            raise UnsupportedError(f"{shape}: GROUP BY without $this in a SPARQL constraint")
+        # after grouping, a pre-bound variable that is no group key is unbound (pre-bound, it is not)
+        after = [query.get(k) if _has(query, k) else None for k in ("having", "orderby")]
+        projection = query["projection"] if _has(query, "projection") else []
+        after += [item.get("expr") if _has(item, "expr") else None for item in projection]
+        if _Checker(shape, frozenset(bound - set(keys))).mentions(after):
+            raise UnsupportedError(f"{shape}: a pre-bound variable read after GROUP BY, not a group key")
+    checker.group(query["where"], top=True)
 
 
 @lru_cache(maxsize=256)
@@ -133,105 +220,120 @@ def _forbidden(shape: Node, construct: str) -> ShapesError:
     return ShapesError(f"{shape}: {construct} is not allowed in a SPARQL constraint (SHACL 1.0 §5.2.1)")
 
 
-def _group(group: Any, shape: Node, *, top: bool) -> None:
-    """A group graph pattern: ``top`` for the outermost group, whose every part sees the focus node."""
-    name = getattr(group, "name", None)
-    if name == "SubSelect":
-        projection = group["projection"] if _has(group, "projection") else []
-        names = {getattr(p, "var", p) for p in projection}
-        if _THIS not in names:
-            raise ShapesError(
-                f"{shape}: a sub-select in a SPARQL constraint must return $this (SHACL 1.0 §5.2.1)"
-            )
-        if _reads_this(group):
-            raise UnsupportedError(f"{shape}: a sub-select that reads $this (pre-bound in it, not joined)")
-        # $this only projected, never read: unbound in the sub-select's rows, which join with any focus
-        # node as the pre-bound rows would
-        _group(group["where"], shape, top=False)
-        return
-    if name != "GroupGraphPatternSub":
-        raise UnsupportedError(f"{shape}: {name} in a SPARQL constraint")
-    for part in group["part"] if _has(group, "part") else []:
-        _part(part, shape, top=top)
+class _Checker:
+    """Where a query reads its pre-bound variables (``$this``; a validator's ``$value`` and parameters)."""
 
+    def __init__(self, shape: Node, bound: frozenset[Variable]) -> None:
+        self.shape = shape
+        self.bound = bound
 
-def _part(part: Any, shape: Node, *, top: bool) -> None:
-    name = part.name
-    if name == "TriplesBlock":
-        return
-    if name == "Filter":
-        _expression(part["expr"], shape, top=top)
-    elif name == "Bind":
-        if part["var"] == _THIS:
-            raise _forbidden(shape, "AS $this")
-        _expression(part["expr"], shape, top=top)
-    elif name == "OptionalGraphPattern":
-        inner = part["graph"]
-        if getattr(inner, "name", None) != "GroupGraphPatternSub":
-            _group(inner, shape, top=False)
+    def group(self, group: Any, *, top: bool) -> None:
+        """A group graph pattern: ``top`` for the outermost group, whose every part sees the focus node."""
+        shape = self.shape
+        name = getattr(group, "name", None)
+        if name == "SubSelect":
+            if self.bound != {_THIS}:
+                raise UnsupportedError(f"{shape}: a sub-select in a SPARQL validator")
+            projection = group["projection"] if _has(group, "projection") else []
+            names = {getattr(p, "var", p) for p in projection}
+            if _THIS not in names:
+                raise ShapesError(
+                    f"{shape}: a sub-select in a SPARQL constraint must return $this (SHACL 1.0 §5.2.1)"
+                )
+            if self.reads(group):
+                raise UnsupportedError(
+                    f"{shape}: a sub-select that reads $this (pre-bound in it, not joined)"
+                )
+            # $this only projected, never read: unbound in the sub-select's rows, which join with any focus
+            # node as the pre-bound rows would
+            self.group(group["where"], top=False)
             return
-        for child in inner["part"] if _has(inner, "part") else []:
-            if child.name == "Filter":  # the OPTIONAL's condition: evaluated with the left side
-                _expression(child["expr"], shape, top=top)
-            else:
-                _part(child, shape, top=False)
-    elif name == "GroupOrUnionGraphPattern":
-        for graph in part["graph"]:
-            _group(graph, shape, top=False)
-    elif name == "MinusGraphPattern":
-        raise _forbidden(shape, "MINUS")
-    elif name == "InlineData":
-        raise _forbidden(shape, "VALUES")
-    elif name == "ServiceGraphPattern":
-        raise _forbidden(shape, "SERVICE")
-    else:
-        raise UnsupportedError(f"{shape}: {name} in a SPARQL constraint")
+        if name != "GroupGraphPatternSub":
+            raise UnsupportedError(f"{shape}: {name} in a SPARQL constraint")
+        for part in group["part"] if _has(group, "part") else []:
+            self.part(part, top=top)
 
+    def part(self, part: Any, *, top: bool) -> None:
+        shape = self.shape
+        name = part.name
+        if name == "TriplesBlock":
+            return
+        if name == "Filter":
+            self.expression(part["expr"], top=top)
+        elif name == "Bind":
+            if part["var"] in self.bound:
+                raise _forbidden(shape, f"AS ${part['var']}")
+            self.expression(part["expr"], top=top)
+        elif name == "OptionalGraphPattern":
+            inner = part["graph"]
+            if getattr(inner, "name", None) != "GroupGraphPatternSub":
+                self.group(inner, top=False)
+                return
+            for child in inner["part"] if _has(inner, "part") else []:
+                if child.name == "Filter":  # the OPTIONAL's condition: evaluated with the left side
+                    self.expression(child["expr"], top=top)
+                else:
+                    self.part(child, top=False)
+        elif name == "GroupOrUnionGraphPattern":
+            for graph in part["graph"]:
+                self.group(graph, top=False)
+        elif name == "MinusGraphPattern":
+            raise _forbidden(shape, "MINUS")
+        elif name == "InlineData":
+            raise _forbidden(shape, "VALUES")
+        elif name == "ServiceGraphPattern":
+            raise _forbidden(shape, "SERVICE")
+        else:
+            raise UnsupportedError(f"{shape}: {name} in a SPARQL constraint")
 
-def _expression(expr: Any, shape: Node, *, top: bool) -> None:
-    """An expression that reads ``$this`` must be one of the outermost group. The pattern of an
-    EXISTS is evaluated for each solution, with ``$this`` bound, as under pre-binding."""
-    if not top and _mentions_this(expr):
-        raise UnsupportedError(f"{shape}: $this read in an expression of an inner group")
-    for graph in _exists_patterns(expr):
-        _group(graph, shape, top=top)
+    def expression(self, expr: Any, *, top: bool) -> None:
+        """An expression that reads a pre-bound variable must be one of the outermost group. The
+        pattern of an EXISTS is evaluated for each solution, with them bound, as under pre-binding."""
+        if not top and self.mentions(expr):
+            raise UnsupportedError(
+                f"{self.shape}: a pre-bound variable read in an expression of an inner group"
+            )
+        for graph in _exists_patterns(expr):
+            self.group(graph, top=top)
 
-
-def _reads_this(select: Any) -> bool:
-    """Whether a sub-select reads ``$this``: anywhere but as a projected variable or a GROUP BY key
-    (both unbound when nothing reads it, and compatible with any focus node)."""
-    for key, value in select.items():
-        if key == "projection":
-            if any(_mentions_this(item.get("expr") if _has(item, "expr") else None) for item in value):
-                return True
-        elif key == "groupby":
-            if any(c != _THIS and _mentions_this(c) for c in value["condition"]):
-                return True
-        elif getattr(value, "name", None) == "SubSelect":
-            if _reads_this(value):
-                return True
-        elif key == "where" and getattr(value, "name", None) == "GroupGraphPatternSub":
-            parts = value["part"] if _has(value, "part") else []
-            for part in parts:
-                inner = part["graph"] if part.name == "GroupOrUnionGraphPattern" else None
-                if inner is not None and len(inner) == 1 and getattr(inner[0], "name", None) == "SubSelect":
-                    if _reads_this(inner[0]):
-                        return True
-                elif _mentions_this(part):
+    def reads(self, select: Any) -> bool:
+        """Whether a sub-select reads ``$this``: anywhere but as a projected variable or a GROUP BY key
+        (both unbound when nothing reads it, and compatible with any focus node)."""
+        for key, value in select.items():
+            if key == "projection":
+                if any(self.mentions(item.get("expr") if _has(item, "expr") else None) for item in value):
                     return True
-        elif _mentions_this(value):
-            return True
-    return False
+            elif key == "groupby":
+                if any(c != _THIS and self.mentions(c) for c in value["condition"]):
+                    return True
+            elif getattr(value, "name", None) == "SubSelect":
+                if self.reads(value):
+                    return True
+            elif key == "where" and getattr(value, "name", None) == "GroupGraphPatternSub":
+                parts = value["part"] if _has(value, "part") else []
+                for part in parts:
+                    inner = part["graph"] if part.name == "GroupOrUnionGraphPattern" else None
+                    if (
+                        inner is not None
+                        and len(inner) == 1
+                        and getattr(inner[0], "name", None) == "SubSelect"
+                    ):
+                        if self.reads(inner[0]):
+                            return True
+                    elif self.mentions(part):
+                        return True
+            elif self.mentions(value):
+                return True
+        return False
 
-
-def _mentions_this(expr: Any) -> bool:
-    if expr == _THIS:
-        return True
-    if isinstance(expr, dict):
-        return any(_mentions_this(v) for v in expr.values())
-    if isinstance(expr, list | tuple):
-        return any(_mentions_this(v) for v in expr)
-    return False
+    def mentions(self, expr: Any) -> bool:
+        if isinstance(expr, Variable):
+            return expr in self.bound
+        if isinstance(expr, dict):
+            return any(self.mentions(v) for v in expr.values())
+        if isinstance(expr, list | tuple):
+            return any(self.mentions(v) for v in expr)
+        return False
 
 
 def _exists_patterns(expr: Any) -> list[Any]:
