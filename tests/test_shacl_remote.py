@@ -165,3 +165,9 @@ def test_virtuoso_is_refused_for_validation_as_it_answers_exists_wrongly(virtuos
     every compiled class check would be wrong there: cilo finds out and refuses, naming the node."""
     with pytest.raises(ShapesError, match=r"answers NOT EXISTS with a property path wrongly .*Oxigraph"):
         cilo.validate(Endpoint(virtuoso))
+
+
+def test_a_shape_that_reads_the_shapes_graph_is_refused_where_the_data_lives(store_dir: Path) -> None:
+    shapes = FIXTURES / "shacl" / "shapes-graph-shapes.ttl"
+    with pytest.raises(ShapesError, match=r"AllowedLevelShape: a SPARQL query of it reads \$shapesGraph"):
+        cilo.validate(OxigraphStore(store_dir, read_only=True), shapes=shapes)

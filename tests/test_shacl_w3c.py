@@ -1,5 +1,5 @@
 """The W3C SHACL test suite (98 core + 22 SPARQL tests, vendored in tests/fixtures/w3c-shacl/) through
-``cilo.shacl.validate``: at least 118 right (pySHACL's count), at least 100 run wholly on the fast
+``cilo.shacl.validate``: at least 119 right (pySHACL: 118), at least 107 run wholly on the fast
 engine, and none of those wrong.
 
 Results are compared as the suite's own runners do: per result (focus node, result path, value, source
@@ -127,18 +127,18 @@ def test_the_suite_is_all_there() -> None:
     assert (SUITE / "README.md").read_text(encoding="utf-8").count("W3C Software and Document License") == 1
 
 
-def test_at_least_118_right(outcomes: dict[str, tuple[bool, str]]) -> None:
+def test_at_least_119_right(outcomes: dict[str, tuple[bool, str]]) -> None:
     wrong = sorted(name for name, (right, _) in outcomes.items() if not right)
     print(f"right: {120 - len(wrong)} of 120; wrong: {wrong}")
-    assert len(wrong) <= 2, wrong
+    assert len(wrong) <= 1, wrong  # pySHACL gets 118 right
 
 
-def test_at_least_100_run_on_the_fast_engine_and_none_of_those_wrong(
+def test_at_least_107_run_on_the_fast_engine_and_none_of_those_wrong(
     outcomes: dict[str, tuple[bool, str]],
 ) -> None:
     fast = {name: right for name, (right, engine) in outcomes.items() if engine == "fast"}
     print(f"run wholly on the fast engine: {len(fast)} of 120")
-    assert len(fast) >= 100
+    assert len(fast) >= 107  # the issue asked for 100; 103 before the SPARQL-based components
     assert [name for name, right in fast.items() if not right] == []
 
 
@@ -155,5 +155,7 @@ def test_the_sparql_based_constraint_components_run_on_the_fast_engine_and_are_r
     outcomes: dict[str, tuple[bool, str]],
 ) -> None:
     components = {name: o for name, o in outcomes.items() if name.startswith("sparql/component/")}
-    assert len(components) == 4
+    assert len(components) == 3  # the suite's manifest leaves its nodeValidator-001 out
     assert components == dict.fromkeys(components, (True, "fast"))
+    # $shapesGraph: pySHACL does not support it; cilo's fast engine does
+    assert outcomes["sparql/pre-binding/shapesGraph-001"] == (True, "fast")

@@ -133,6 +133,8 @@ class Plan:
     reads: frozenset[str] | None = frozenset()
     #: For SPARQL-based constraint components: the parameters' values, for the message's template.
     bindings: tuple[tuple[str, Node], ...] = ()
+    #: The query reads ``$shapesGraph``: the shapes graph must be beside the data.
+    shapes_graph: bool = False
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from cilo.shacl.compiler import Compiler, Plan
 from cilo.shacl.literals import Faithful, ill_typed, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import Remote
+from cilo.shacl.sparql import SHAPES_GRAPH
 from cilo.sources import SourceMap, locate_all
 
 T = TypeVar("T")
@@ -201,6 +202,10 @@ def run(data: Data | Remote, shapes: Graph, engine: Engine = "auto") -> Outcome:
         compiled, declined = _while_reading(data, lambda: _compile(shapes, faithful, engine))
     else:
         compiled, declined = _compile(shapes, faithful, engine)
+    for shape, plans in list(compiled.items()):
+        if remote and any(p.shapes_graph for p in plans):
+            declined[shape] = "a SPARQL query of it reads $shapesGraph, which is not where the data is"
+            del compiled[shape]
     if declined and (engine == "fast" or remote):
         shape, why = next(iter(declined.items()))
         where = f"; pySHACL cannot run on {data.name}, so it cannot be checked there" if remote else ""
@@ -209,7 +214,13 @@ def run(data: Data | Remote, shapes: Graph, engine: Engine = "auto") -> Outcome:
     if not isinstance(data, Data):
         data.check(p for plans in compiled.values() for p in plans)
     elif any(compiled.values()):
-        data.store()  # reading the data finds the literals Oxigraph would rewrite
+        store = data.store()  # reading the data finds the literals Oxigraph would rewrite
+        if any(p.shapes_graph for plans in compiled.values() for p in plans):
+            graph = pyoxigraph.NamedNode(str(SHAPES_GRAPH))
+            store.extend(
+                pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
+                for q in faithful.quads(_quads(shapes), default_graph=True)
+            )
         for shape, plans in list(compiled.items()):
             if faithful.predicates and any(p.templated and _may_read(p, faithful.predicates) for p in plans):
                 declined[shape] = "a SPARQL constraint may read literals Oxigraph would rewrite"

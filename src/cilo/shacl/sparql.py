@@ -1,11 +1,16 @@
-"""SHACL-SPARQL constraints (``sh:sparql`` with ``sh:select``), run for all focus nodes in one query.
+"""SHACL-SPARQL constraints (``sh:sparql`` with ``sh:select``) and SPARQL-based constraint components
+(§6: ASK and SELECT validators), each run for all focus nodes in one query.
 
 SHACL pre-binds ``$this`` (SHACL 1.0 §5.3.1): the query is evaluated as if ``$this`` were replaced by
 each focus node. The compiled query instead joins the focus nodes in at the start of its outermost
 group. Both give the same rows when every place ``$this`` is read sees the joined value: triple
 patterns anywhere, and expressions (``FILTER``, ``BIND``, an ``OPTIONAL``'s condition) of the
 outermost group. A query that reads ``$this`` elsewhere (in an expression of an inner group, a
-sub-select, an aggregate) is not compiled: pySHACL runs it (:class:`cilo.UnsupportedError`).
+sub-select, an aggregate) is not compiled: pySHACL runs it (:class:`cilo.UnsupportedError`). A
+component's parameters are pre-bound the same way (a ``VALUES`` row joined in beside the focus nodes),
+and an ASK validator becomes ``FILTER NOT EXISTS { its pattern }`` over the value nodes. Constants are
+pre-bound by substitution, as the specification defines it: ``$currentShape``, ``$PATH`` and
+``$shapesGraph`` (the shapes graph is held beside the data in a named graph, :data:`SHAPES_GRAPH`).
 
 Queries the specification forbids (§5.2.1: ``MINUS``, ``SERVICE``, ``VALUES``, a sub-select that
 does not return ``$this``, ``AS $this``) are a :class:`cilo.ShapesError` naming shape and construct.
@@ -115,21 +120,61 @@ def compile_validator(
     return dataclasses.replace(plan, reads=None) if literal_focus else plan
 
 
+#: The named graph that holds the shapes graph beside the data, for queries that read ``$shapesGraph``.
+SHAPES_GRAPH = URIRef("urn:cilo:shapes-graph")
+
+
 def _prepared(shapes: Graph, shape: Node, holder: Node, text: str, path_text: str | None) -> str:
     """The query ``text`` of a SPARQL constraint or validator (``holder``) with its ``sh:prefixes``
-    declared, ``$PATH`` and ``$currentShape`` written in; ``$shapesGraph`` declines."""
+    declared and ``$PATH``, ``$currentShape`` and ``$shapesGraph`` pre-bound (SHACL 1.0 §5.3.1)."""
     text = prefixes(shapes, holder) + text
-    if re.search(r"\$PATH\b", text):
-        if path_text is None:
-            raise ShapesError(f"{shape}: $PATH in a SPARQL constraint of a node shape")
-        text = re.sub(r"\$PATH\b", lambda _: path_text, text)
+    constants = {"this": "?this"}
     if re.search(r"[?$]currentShape\b", text):
         if not isinstance(shape, URIRef):
             raise UnsupportedError(f"$currentShape of the blank node shape {shape}")
-        text = re.sub(r"[?$]currentShape\b", shape.n3(), text)
+        constants["currentShape"] = shape.n3()
     if re.search(r"[?$]shapesGraph\b", text):
-        raise UnsupportedError(f"$shapesGraph in a SPARQL constraint of {shape}")
-    return re.sub(r"\$this\b", "?this", text)
+        constants["shapesGraph"] = SHAPES_GRAPH.n3()
+    if re.search(r"\$PATH\b", text):
+        if path_text is None:
+            raise ShapesError(f"{shape}: $PATH in a SPARQL constraint of a node shape")
+        constants["PATH"] = path_text
+    return _substituted(text, constants)
+
+
+def _substituted(text: str, constants: dict[str, str]) -> str:
+    """``text`` with each variable named in ``constants`` (``?x`` or ``$x``; ``$PATH`` only so)
+    written as its constant, and ``bound(...)`` of one as ``(true)``: pre-binding as SHACL 1.0 §5.3.1
+    defines it, by substitution. Read by cilo's SPARQL lexer: a string, IRI or comment that spells
+    a variable keeps it."""
+    tokens = list(lexemes(text))
+    out, last, i = [], 0, 0
+
+    def constant(token: re.Match[str]) -> str | None:
+        name = token.group()
+        if token.lastgroup != "name" or name[0] not in "?$" or (name[1:] == "PATH" and name[0] != "$"):
+            return None
+        return constants.get(name[1:])
+
+    while i < len(tokens):
+        token = tokens[i]
+        around = [t.group() for t in tokens[i + 1 : i + 4 : 2]]
+        if (
+            token.lastgroup == "word"
+            and token.group().lower() == "bound"
+            and around == ["(", ")"]
+            and constant(tokens[i + 2]) is not None
+            and tokens[i + 2].group()[1:] != "this"
+        ):
+            out += [text[last : token.start()], "(true)"]
+            last, i = tokens[i + 3].end(), i + 4
+            continue
+        value = constant(token)
+        if value is not None:
+            out += [text[last : token.start()], value]
+            last = token.end()
+        i += 1
+    return "".join([*out, text[last:]])
 
 
 def _joined(text: str, focus: str) -> str:
@@ -169,6 +214,7 @@ def _plan(
         templated=True,
         reads=None if reads is None else frozenset(reads),
         bindings=tuple((values or {}).items()),
+        shapes_graph=SHAPES_GRAPH.n3() in query,
     )
 
 
@@ -283,6 +329,8 @@ class _Checker:
             raise _forbidden(shape, "VALUES")
         elif name == "ServiceGraphPattern":
             raise _forbidden(shape, "SERVICE")
+        elif name == "GraphGraphPattern" and part["term"] == SHAPES_GRAPH:  # $shapesGraph
+            self.group(part["graph"], top=False)
         else:
             raise UnsupportedError(f"{shape}: {name} in a SPARQL constraint")
 
