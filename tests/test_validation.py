@@ -14,6 +14,7 @@ import cilo
 from cilo import CILO, InputError, ShapesError
 from tests.conftest import (
     ACCEPTANCE,
+    EXAMPLES,
     FIXTURES,
     INPUT,
     SHAPE_FIXTURES,
@@ -303,6 +304,25 @@ def test_shapes_the_fast_engine_compiles_run_there_and_the_others_on_pyshacl() -
     )
     with pytest.raises(cilo.ShapesError, match=r"LabelledInitiativeShape.*inner group"):
         cilo.validate(ACCEPTANCE / "complete.ttl", shapes=mixed, engine="fast")
+
+
+def test_each_file_is_read_once_for_both_engines(monkeypatch: pytest.MonkeyPatch) -> None:
+    # one loader: Oxigraph parses the Turtle file, and pySHACL's graph is made from what it read;
+    # the YAML file is read once by cilo's reader, whose graph fills the store
+    import cilo.loading
+
+    calls: list[str] = []
+    real = cilo.loading.parse_data
+
+    def counted(data: bytes, path: object, **kwargs: object) -> object:
+        calls.append(Path(str(path)).name)
+        return real(data, path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cilo.loading, "parse_data", counted)
+    mixed = FIXTURES / "engines" / "mixed-shapes.ttl"
+    report = cilo.validate([ACCEPTANCE / "complete.ttl", EXAMPLES / "english-ics.yaml"], shapes=mixed)
+    assert report.engine == "fast+pyshacl"
+    assert calls == ["english-ics.yaml"]
 
 
 def test_a_shapes_file_edited_in_the_same_process_is_read_again(tmp_path: Path) -> None:

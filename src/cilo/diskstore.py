@@ -37,9 +37,9 @@ import pyoxigraph
 from rdflib import Graph
 
 from cilo.errors import InputError, StoreError
-from cilo.loading import PathLike, format_for, load
+from cilo.loading import PathLike, format_for, load, rdf_bytes, rejected
 from cilo.ontology import ONTOLOGY_IRI
-from cilo.oxigraph import ontology_ntriples, rdf_bytes, rejected, to_oxigraph
+from cilo.oxigraph import ontology_ntriples, to_oxigraph
 from cilo.safety import check_triples
 from cilo.shacl.literals import Faithful
 

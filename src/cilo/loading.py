@@ -1,17 +1,24 @@
-"""Read initiative descriptions from files into one rdflib Graph, with errors that name file and line.
+"""Every file cilo reads, read here: checked once, parsed once, errors that name file and line.
 
-The format comes from the file's extension: the RDF syntaxes through rdflib; YAML and JSON / JSON-LD
+The format comes from the file's extension. Turtle, N-Triples, N-Quads and TriG are parsed by
+Oxigraph (:func:`rdf_bytes`, :func:`native_parse`: the quads go to an Oxigraph store, or to an rdflib
+Graph made from them, never parsed a second time); RDF/XML through rdflib; YAML and JSON / JSON-LD
 descriptions through the JSON-LD processor with cilo's bundled context
-(:mod:`cilo.formats.description`); CSV tables of assignments (:mod:`cilo.formats.table`).
+(:mod:`cilo.formats.description`); CSV tables of assignments (:mod:`cilo.formats.table`). A parser's
+error is explained in one place (:func:`rejected` for Oxigraph's, :func:`parse_data` for the others),
+and the readers note each node's line for :mod:`cilo.sources`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import xml.sax
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph
 from rdflib import Graph, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -111,6 +118,61 @@ def read_checked(path: PathLike) -> bytes:
     data = data.removeprefix(BOM)
     check_file(p, data)
     return data
+
+
+#: Formats Oxigraph parses itself, much faster than rdflib; the others go through cilo's readers.
+_OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG"}
+
+#: The longest token (a literal, a line) Oxigraph's parsers read; past it, cilo's readers (rdflib) do.
+OXIGRAPH_BUFFER = 16 * 1024 * 1024
+
+
+def native_parse(path: PathLike, *, base: str | None = None) -> list[Any] | None:
+    """The quads of ``path`` from Oxigraph's parser, or None when Oxigraph does not read it: another
+    format, or a literal longer than :data:`OXIGRAPH_BUFFER` (then cilo's own reader does)."""
+    native = rdf_bytes(path)
+    if native is None:
+        return None
+    data, fmt = native
+    try:
+        quads = list(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
+    except (SyntaxError, ValueError) as e:
+        raise rejected(path, e, base) from None
+    except MemoryError:  # a line or literal past Oxigraph's 16 MiB buffer: cilo's reader takes it
+        return None
+    check_triples(path, len(quads))
+    return quads
+
+
+def rdf_bytes(path: PathLike) -> tuple[bytes, Any] | None:
+    """The checked bytes (byte-order mark removed) and Oxigraph format of an RDF file Oxigraph reads."""
+    fmt = _OXIGRAPH_FORMATS.get(format_for(path))
+    p = Path(path)
+    if fmt is None or not p.is_file():
+        return None
+    check_file(p)
+    try:
+        data = p.read_bytes().removeprefix(BOM)
+    except OSError as e:
+        raise InputError(path, f"cannot read the file: {e.strerror}") from None
+    check_file(p, data)
+    return data, getattr(pyoxigraph.RdfFormat, fmt)
+
+
+def rejected(path: PathLike, error: Exception, base: str | None) -> InputError:
+    """The error for a file Oxigraph's parser rejected: cilo's own reader's, which names the line
+    the way cilo always does; Oxigraph's (with its line) when that reader accepts what Oxigraph
+    does not, such as an IRI with a space."""
+    try:
+        load(path, base=base)
+    except InputError as e:
+        return e
+    message = re.sub(r"^Parser error at [^:]*: | \(line \d+\)$", "", str(error))
+    syntax = _SYNTAX_NAMES[format_for(path)]
+    return InputError(path, f"{syntax} syntax error: {message}", line=getattr(error, "lineno", None))
+
+
+_SYNTAX_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG"}
 
 
 def parse_data(

@@ -1,88 +1,29 @@
-"""cilo's adapter to Oxigraph (pyoxigraph): reading files into a store, and terms both ways.
+"""cilo's adapter to Oxigraph (pyoxigraph): terms both ways, rows, the ontology as N-Triples.
 
-Oxigraph parses Turtle, N-Triples, N-Quads and TriG itself, much faster than rdflib; the other
-formats go through cilo's readers (:mod:`cilo.loading`). Terms cross between rdflib and pyoxigraph
-here and nowhere else.
+Terms cross between rdflib and pyoxigraph here and nowhere else; files are read by
+:mod:`cilo.loading` (Oxigraph's parsers for Turtle, N-Triples, N-Quads and TriG, cilo's readers for
+the rest).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from cilo.errors import InputError, QueryError
-from cilo.loading import BOM, PathLike, format_for, load
+from cilo.errors import QueryError
 from cilo.ontology import ontology
 from cilo.results import Row, plain_literal
-from cilo.safety import check_file, check_triples
-
-#: Formats Oxigraph parses itself, much faster than rdflib; the others go through cilo's readers.
-_OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG"}
 
 
 @lru_cache(maxsize=1)
 def ontology_ntriples() -> bytes:
     """The ontology as N-Triples, serialised once."""
     return ontology().serialize(format="nt", encoding="utf-8")
-
-
-#: The longest token (a literal, a line) Oxigraph's parsers read; past it, cilo's readers (rdflib) do.
-OXIGRAPH_BUFFER = 16 * 1024 * 1024
-
-
-def native_parse(path: PathLike, *, base: str | None = None) -> list[Any] | None:
-    """The quads of ``path`` from Oxigraph's parser, or None when Oxigraph does not read it: another
-    format, or a literal longer than :data:`OXIGRAPH_BUFFER` (then cilo's own reader does)."""
-    native = rdf_bytes(path)
-    if native is None:
-        return None
-    data, fmt = native
-    try:
-        quads = list(pyoxigraph.parse(data, format=fmt, base_iri=Path(path).resolve().as_uri()))
-    except (SyntaxError, ValueError) as e:
-        raise rejected(path, e, base) from None
-    except MemoryError:  # a line or literal past Oxigraph's 16 MiB buffer: cilo's reader takes it
-        return None
-    check_triples(path, len(quads))
-    return quads
-
-
-def rdf_bytes(path: PathLike) -> tuple[bytes, Any] | None:
-    """The checked bytes (byte-order mark removed) and Oxigraph format of an RDF file Oxigraph reads."""
-    fmt = _OXIGRAPH_FORMATS.get(format_for(path))
-    p = Path(path)
-    if fmt is None or not p.is_file():
-        return None
-    check_file(p)
-    try:
-        data = p.read_bytes().removeprefix(BOM)
-    except OSError as e:
-        raise InputError(path, f"cannot read the file: {e.strerror}") from None
-    check_file(p, data)
-    return data, getattr(pyoxigraph.RdfFormat, fmt)
-
-
-def rejected(path: PathLike, error: Exception, base: str | None) -> InputError:
-    """The error for a file Oxigraph's parser rejected: cilo's own reader's, which names the line
-    the way cilo always does; Oxigraph's (with its line) when that reader accepts what Oxigraph
-    does not, such as an IRI with a space."""
-    try:
-        load(path, base=base)
-    except InputError as e:
-        return e
-    message = re.sub(r"^Parser error at [^:]*: | \(line \d+\)$", "", str(error))
-    syntax = _SYNTAX_NAMES[format_for(path)]
-    return InputError(path, f"{syntax} syntax error: {message}", line=getattr(error, "lineno", None))
-
-
-_SYNTAX_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG"}
 
 
 def has_named_graphs(store: Any) -> bool:
@@ -144,10 +85,7 @@ def from_oxigraph(term: Any) -> Node | None:
 __all__ = [
     "from_oxigraph",
     "has_named_graphs",
-    "native_parse",
     "ontology_ntriples",
-    "rdf_bytes",
-    "rejected",
     "rows",
     "term_converter",
     "to_oxigraph",

@@ -31,9 +31,9 @@ from cilo import fastrl
 from cilo.catalogue import get
 from cilo.choices import REASONING_ENGINES, ReasoningEngine
 from cilo.errors import InputError, ReasoningError, UsageError, WorkLimitError
-from cilo.loading import Data, load
+from cilo.loading import Data, load, native_parse
 from cilo.ontology import ontology
-from cilo.oxigraph import from_oxigraph, native_parse, term_converter, to_oxigraph
+from cilo.oxigraph import from_oxigraph, term_converter, to_oxigraph
 from cilo.safety import changed_by, current
 
 ENGINES = REASONING_ENGINES

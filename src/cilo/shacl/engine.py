@@ -23,13 +23,13 @@ from rdflib.term import Node
 
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, QueryError, ShapesError, UnsupportedError, UsageError
-from cilo.loading import PathLike, format_for, literals_as_written, parse_into
-from cilo.oxigraph import rdf_bytes, rejected, to_oxigraph
+from cilo.loading import PathLike, format_for, literals_as_written, parse_into, rdf_bytes, rejected
+from cilo.oxigraph import term_converter, to_oxigraph
 from cilo.report import ValidationResult
 from cilo.safety import check_triples
 from cilo.shacl import reference
 from cilo.shacl.compiler import Compiler, Plan
-from cilo.shacl.literals import Faithful, ill_typed, rows
+from cilo.shacl.literals import Faithful, as_written, ill_typed, restore, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import Remote
 from cilo.shacl.sparql import SHAPES_GRAPH
@@ -55,14 +55,11 @@ class Data:
     sources: SourceMap = field(default_factory=SourceMap)
     _graph: Graph | None = None
     _store: pyoxigraph.Store | None = None
-    #: Files read by cilo's readers (not Oxigraph's), kept for the other engine.
+    #: Files read by cilo's readers (not Oxigraph's), kept when the store is made again.
     _by_cilo: dict[str, Graph] = field(default_factory=dict)
-    #: Nodes whose triples are left out of what is validated (:meth:`leave_out`).
-    _left_out: set[Node] = field(default_factory=set)
 
     def leave_out(self, nodes: set[Node]) -> None:
         """Validate without the triples whose subject is one of ``nodes`` (for both engines)."""
-        self._left_out |= nodes
         store = self.store()
         for node in nodes:
             for quad in list(store.quads_for_pattern(to_oxigraph(node), None, None)):
@@ -128,17 +125,17 @@ class Data:
         return rows(self.store(), query)
 
     def graph(self) -> Graph:
-        """The data as one rdflib Graph (for pySHACL)."""
+        """The data as one rdflib Graph (for pySHACL), made from the store: each file was read once,
+        and both engines see the same triples, literals as written and blank nodes alike."""
         if self._graph is None:
             graph = PreparedGraph()
-            for chunk in self.extra_ntriples:
-                graph.parse(data=chunk, format="nt")
-            for g in self.graphs:
-                graph += g
-            for path in self.files:
-                graph += self._read_by_cilo(path, self.sources.add(str(path), format_for(path)))
-            for node in self._left_out:
-                graph.remove((node, None, None))
+            convert = term_converter()
+            seen: dict[object, Node | None] = {}
+            for q in self.store().quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph()):
+                o = seen.get(q.object)
+                if o is None:
+                    o = seen[q.object] = as_written(restore(q.object))
+                graph.add((convert(q.subject), convert(q.predicate), o))  # type: ignore[arg-type]
             self._graph = graph
         return self._graph
 
