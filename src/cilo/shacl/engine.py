@@ -8,6 +8,7 @@ in-memory Oxigraph store holding the data with its literals as written (:mod:`ci
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -252,7 +253,7 @@ def _while_reading(data: Data, work: Callable[[], T]) -> T:
     """``work()`` (compiling the shapes: Python) while Oxigraph reads the data (Rust, mostly without the
     GIL) in another thread; an error in the data is raised first, as when the data was read first."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        reading = pool.submit(data.store)
+        reading = pool.submit(contextvars.copy_context().run, data.store)  # with the caller's cilo.limits
         try:
             return work()
         finally:
@@ -275,8 +276,9 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
             ) from None
         return [_result(plan, row) for row in rows]
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return [r for found in pool.map(one, plans) for r in found]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each with the caller's limits
+        running = [pool.submit(contextvars.copy_context().run, one, plan) for plan in plans]
+        return [r for future in running for r in future.result()]
 
 
 def _result(plan: Plan, row: dict[str, Node | None]) -> ValidationResult:
