@@ -385,3 +385,20 @@ def test_pre_binding_by_substitution_leaves_strings_iris_and_comments_alone() ->
         'SELECT ?this WHERE { FILTER ((true) && (true)) GRAPH <urn:g> { <urn:s> <urn:$s> "$s ?g" } } # $s'
     )
     assert _substituted("SELECT ?PATH $PATH WHERE {}", {"PATH": "<urn:p>"}) == "SELECT ?PATH <urn:p> WHERE {}"
+
+
+def test_counts_along_a_longer_path_group_and_along_a_predicate_ask() -> None:
+    # Oxigraph evaluates a sequence path inside (NOT) EXISTS without the focus node bound, once per
+    # row: the quick count forms (an anti-join, EXISTS of another value) took minutes on 47,229 dated
+    # assignments, so they are kept to predicate paths, and longer paths group
+    from cilo.shacl.compiler import Compiler
+    from cilo.shacl.literals import Faithful
+
+    shapes = Graph().parse(Path(__file__).resolve().parents[1] / "shapes" / "time.ttl")
+    compiler = Compiler(shapes, Faithful())
+    plans = [p for s in compiler.top_shapes() for p in compiler.compile_shape(s)]
+    counts = [p for p in plans if p.component == SH.MaxCountConstraintComponent]
+    assert {isinstance(p.path, URIRef) for p in counts} == {True, False}
+    for plan in counts:
+        quick = isinstance(plan.path, URIRef)
+        assert ("GROUP BY" in plan.query, "EXISTS" in plan.query) == (not quick, quick), plan.query
