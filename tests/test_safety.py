@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cilo
 from cilo.errors import InputError, QueryError
@@ -791,3 +792,41 @@ def test_the_prefix_check_refuses_one_declaration_past_the_limit_and_no_less() -
         check_file(Path("x.rdf"), xml + b">")
         with pytest.raises(InputError, match="more than 2 prefix declarations"):
             check_file(Path("x.rdf"), xml + b' xmlns:b="b">')
+
+
+_FRAGMENTS = [
+    "[",
+    "]",
+    "(",
+    ")",
+    " ",
+    "\n",
+    '"x"',
+    '"["',
+    "'('",
+    '"""a\n[b"""',
+    "<i[>",
+    "# ([\n",
+    "\\[",
+    "ex:a",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40))
+def test_the_quick_nesting_check_refuses_what_the_token_by_token_one_does(parts: list[str]) -> None:
+    # the quick check removes strings, IRIs, comments and escapes with one pattern and counts the
+    # brackets left; the reference reads the same tokens one by one
+    from cilo.safety import _TURTLE_TOKENS
+
+    data = "".join(parts).encode()
+    depth = deepest = 0
+    for token in _TURTLE_TOKENS.finditer(data):
+        depth += {b"[": 1, b"(": 1, b"]": -1, b")": -1}.get(token.group(), 0)
+        deepest = max(deepest, depth)
+    with cilo.limits(max_nesting=3):
+        if deepest > 3:
+            with pytest.raises(InputError, match="nested more than 3 deep"):
+                check_file(Path("x.ttl"), data)
+        else:
+            check_file(Path("x.ttl"), data)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -197,6 +198,12 @@ def _check_nesting(path: Path, data: bytes) -> None:
     depth, limit = 0, current().max_nesting
     if data.count(b"[") + data.count(b"(") <= limit:  # no deeper than the brackets there are at all
         return
+    # the brackets outside strings, IRIs, comments and escapes, found by C code (the pattern removes
+    # the same tokens the loop below skips): only a file that nests too deep is read token by token,
+    # for the line to name
+    brackets = _HIDING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    if max(itertools.accumulate(1 if b in b"[(" else -1 for b in brackets), default=0) <= limit:
+        return
     for token in _TURTLE_TOKENS.finditer(data):
         bracket = token.group()
         if bracket in (b"[", b"("):
@@ -235,7 +242,11 @@ STRING_LITERALS = (
     r"|'(?:[^'\\\n\r]|\\.)*'"
 )
 # Turtle's strings (long and short), IRIs, comments and escapes, which can hold brackets; then brackets
-_TURTLE_TOKENS = re.compile((STRING_LITERALS + r"|<[^>\s]*>|#[^\n\r]*|\\.|[\[\]()]").encode(), re.DOTALL)
+#: What can hide a bracket in Turtle: strings, IRIs, comments, escapes.
+_HIDERS = STRING_LITERALS + r"|<[^>\s]*>|#[^\n\r]*|\\."
+_TURTLE_TOKENS = re.compile((_HIDERS + r"|[\[\]()]").encode(), re.DOTALL)
+_HIDING = re.compile(_HIDERS.encode(), re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]()")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 #: Comments, strings and IRIs, which can hide anything: the first lexemes of SPARQL and Turtle alike
