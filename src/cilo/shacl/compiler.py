@@ -249,11 +249,11 @@ class Compiler:
         """Each SPARQL-based component ``shape`` uses (it has a value of every mandatory parameter),
         with the values bound to the parameters' names: one constraint per combination of values."""
         for component in self._components:
-            if not all((shape, p, None) in self.g for p in component.mandatory):
-                continue
+            params = [p for p in (*component.mandatory, *component.optional) if (shape, p, None) in self.g]
+            if not params or not all((shape, p, None) in self.g for p in component.mandatory):
+                continue  # (a component of optional parameters only is used by shapes that give one)
             if component.problem is not None:
                 raise UnsupportedError(f"{component.problem} (used by {shape})")
-            params = [p for p in (*component.mandatory, *component.optional) if (shape, p, None) in self.g]
             choices = [sorted(self.g.objects(shape, p), key=str) for p in params]
             for values in itertools.product(*choices):
                 yield component, {_local_name(p): v for p, v in zip(params, values, strict=True)}
