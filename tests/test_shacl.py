@@ -402,3 +402,9 @@ def test_counts_along_a_longer_path_group_and_along_a_predicate_ask() -> None:
     for plan in counts:
         quick = isinstance(plan.path, URIRef)
         assert ("GROUP BY" in plan.query, "EXISTS" in plan.query) == (not quick, quick), plan.query
+
+
+@pytest.mark.parametrize("engine", ["auto", "pyshacl"])
+def test_a_component_without_a_mandatory_parameter_is_refused_on_both_engines(engine: str) -> None:
+    with pytest.raises(cilo.ShapesError, match=r"non-optional parameter|no parameter that is not optional"):
+        shacl.validate(HERE / "components-data.ttl", HERE / "optional-only-shapes.ttl", engine=engine)  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from cilo.errors import UnsupportedError
+from cilo.errors import ShapesError, UnsupportedError
 from cilo.oxigraph import to_oxigraph
 from cilo.shacl.literals import ILL_TYPED, STAND_IN, Faithful, stand_in
 
@@ -242,6 +242,11 @@ class Compiler:
                     continue
                 is_optional = self.g.value(parameter, SH.optional) == Literal(True)
                 (optional if is_optional else mandatory).append(path)
+            if not mandatory and problem is None:
+                raise ShapesError(
+                    f"the constraint component {node} has no parameter that is not optional "
+                    "(SHACL 1.0 §6.1: it would apply to every shape)"
+                )
             found.append(Component(node, tuple(mandatory), tuple(optional), problem))
         return found
 
@@ -249,9 +254,9 @@ class Compiler:
         """Each SPARQL-based component ``shape`` uses (it has a value of every mandatory parameter),
         with the values bound to the parameters' names: one constraint per combination of values."""
         for component in self._components:
+            if not all((shape, p, None) in self.g for p in component.mandatory):
+                continue
             params = [p for p in (*component.mandatory, *component.optional) if (shape, p, None) in self.g]
-            if not params or not all((shape, p, None) in self.g for p in component.mandatory):
-                continue  # (a component of optional parameters only is used by shapes that give one)
             if component.problem is not None:
                 raise UnsupportedError(f"{component.problem} (used by {shape})")
             choices = [sorted(self.g.objects(shape, p), key=str) for p in params]
