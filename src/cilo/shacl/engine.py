@@ -158,7 +158,7 @@ def _load_quickly(store: pyoxigraph.Store, data: bytes, fmt: Any, base_iri: str,
     with ThreadPoolExecutor(max_workers=1) as pool:
         loading = pool.submit(store.load, data, format=fmt, base_iri=base_iri)
         try:
-            _, changed = faithful.read(pyoxigraph.parse(data, format=fmt, base_iri=base_iri))
+            changed = faithful.read(pyoxigraph.parse(data, format=fmt, base_iri=base_iri))
         finally:
             failed = loading.exception()
     if failed is not None:

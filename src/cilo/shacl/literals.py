@@ -62,9 +62,9 @@ class Faithful:
             else:
                 yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object) if default_graph else quad
 
-    def read(self, quads: Iterable[pyoxigraph.Quad]) -> tuple[int, bool]:
-        """Read ``quads`` only to note their literals: how many there were, and whether storage
-        changes any (for a store Oxigraph's own loader filled with the same quads meanwhile)."""
+    def read(self, quads: Iterable[pyoxigraph.Quad]) -> bool:
+        """Read ``quads`` only to note their literals (and count them in :attr:`passed`): whether
+        storage changes any (for a store Oxigraph's own loader filled with the same quads meanwhile)."""
         literal, noted = pyoxigraph.Literal, self._noted
         count, changed = 0, False
         for quad in quads:
@@ -72,7 +72,7 @@ class Faithful:
             if type(quad.object) is literal and noted(quad):
                 changed = True
         self.passed += count
-        return count, changed
+        return changed
 
     def observe(
         self, quads: Iterable[pyoxigraph.Quad], *, graph: pyoxigraph.NamedNode | None = None
