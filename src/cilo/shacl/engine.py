@@ -105,7 +105,8 @@ class Data:
                         return self._read(by_rdflib, quick=False)
                 else:
                     parsed = pyoxigraph.parse(data, format=fmt, base_iri=base_iri)
-                    store.extend(faithful.quads(parsed, default_graph=quad_format))
+                    into = pyoxigraph.DefaultGraph() if quad_format else None
+                    store.extend(faithful.quads(parsed, graph=into))
             except (SyntaxError, ValueError) as e:
                 raise rejected(path, e, self.base) from None
             except MemoryError:  # Oxigraph's parser buffer (16 MiB): again, this file by rdflib
@@ -214,11 +215,7 @@ def run(data: Data | Remote, shapes: Graph, engine: Engine = "auto") -> Outcome:
     elif any(compiled.values()):
         store = data.store()  # reading the data finds the literals Oxigraph would rewrite
         if any(p.shapes_graph for plans in compiled.values() for p in plans):
-            graph = pyoxigraph.NamedNode(str(SHAPES_GRAPH))
-            store.extend(
-                pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
-                for q in faithful.quads(_quads(shapes), default_graph=True)
-            )
+            store.extend(faithful.quads(_quads(shapes), graph=pyoxigraph.NamedNode(str(SHAPES_GRAPH))))
         for shape, plans in list(compiled.items()):
             if faithful.predicates and any(p.templated and _may_read(p, faithful.predicates) for p in plans):
                 declined[shape] = "a SPARQL constraint may read literals Oxigraph would rewrite"

@@ -51,16 +51,24 @@ class Faithful:
         self.passed = 0
 
     def quads(
-        self, quads: Iterable[pyoxigraph.Quad], *, default_graph: bool = False
+        self,
+        quads: Iterable[pyoxigraph.Quad],
+        *,
+        graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None,
     ) -> Iterator[pyoxigraph.Quad]:
         """``quads`` with every literal storage would change replaced by its stand-in (and, with
-        ``default_graph``, every quad moved to the default graph)."""
+        ``graph``, every quad moved into that graph)."""
         for quad in quads:
             self.passed += 1
+            into = quad.graph_name if graph is None else graph
             if self._noted(quad):
-                yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(quad.object))  # type: ignore[arg-type]
+                yield pyoxigraph.Quad(quad.subject, quad.predicate, stand_in(quad.object), into)  # type: ignore[arg-type]
             else:
-                yield pyoxigraph.Quad(quad.subject, quad.predicate, quad.object) if default_graph else quad
+                yield (
+                    quad
+                    if graph is None
+                    else pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, into)
+                )
 
     def read(self, quads: Iterable[pyoxigraph.Quad]) -> bool:
         """Read ``quads`` only to note their literals (and count them in :attr:`passed`): whether
