@@ -408,3 +408,54 @@ def test_counts_along_a_longer_path_group_and_along_a_predicate_ask() -> None:
 def test_a_component_without_a_mandatory_parameter_is_refused_on_both_engines(engine: str) -> None:
     with pytest.raises(cilo.ShapesError, match=r"non-optional parameter|no parameter that is not optional"):
         shacl.validate(HERE / "components-data.ttl", HERE / "optional-only-shapes.ttl", engine=engine)  # type: ignore[arg-type]
+
+
+NOT_EXISTS = HERE / "not-exists"
+#: How many FILTER NOT EXISTS of each query are anti-joins (written as MINUS).
+ANTI_JOINS = {
+    "shared-value.rq": 1, "shared-this.rq": 2, "unbound-only.rq": 0, "no-shared.rq": 0,
+    "inner-filter.rq": 0, "in-expression.rq": 0, "union-bound.rq": 1,
+}  # fmt: skip
+_NE = "https://example.org/ne/"
+_NE_NODES = [URIRef(_NE + n) for n in ("a", "b", "c", "C", "D")] + [rdflib.Literal("x")]
+_NE_TRIPLES = st.tuples(
+    st.sampled_from(_NE_NODES[:5]),
+    st.sampled_from([URIRef(_NE + "p"), URIRef(_NE + "q"), URIRef(_NE + "sub"), rdflib.RDF.type]),
+    st.sampled_from(_NE_NODES),
+)
+
+
+def test_each_anti_join_is_written_as_minus_and_nothing_else() -> None:
+    from cilo.shacl.sparql import anti_joins
+
+    assert sorted(p.name for p in NOT_EXISTS.glob("*.rq")) == sorted(ANTI_JOINS)
+    for name, expected in ANTI_JOINS.items():
+        text = (NOT_EXISTS / name).read_text(encoding="utf-8")
+        rewritten = anti_joins(text)
+        assert rewritten.count("MINUS") == expected, name
+        assert rewritten.count("NOT EXISTS") == text.count("NOT EXISTS") - expected, name
+        if not expected:
+            assert rewritten == text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(triples=st.lists(_NE_TRIPLES, max_size=14))
+def test_an_anti_join_written_as_minus_removes_what_not_exists_removes(
+    triples: list[tuple[URIRef, URIRef, URIRef]],
+) -> None:
+    import pyoxigraph
+
+    from cilo.oxigraph import to_oxigraph
+    from cilo.shacl.literals import rows
+    from cilo.shacl.sparql import _joined, anti_joins
+
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(*map(to_oxigraph, t)) for t in triples)  # type: ignore[misc]
+    focus = "{ SELECT DISTINCT ?this WHERE { ?this ?anyP ?anyO } }"
+    for name in ANTI_JOINS:
+        text = (NOT_EXISTS / name).read_text(encoding="utf-8")
+        answers = [
+            sorted(sorted((k, str(v)) for k, v in row.items()) for row in rows(store, _joined(t, focus)))
+            for t in (text, anti_joins(text))
+        ]
+        assert answers[0] == answers[1], name

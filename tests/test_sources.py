@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 
 import cilo
+from cilo import sources
 from cilo.sources import Location, scan
 from tests.conftest import EXAMPLES, run_cli
 
@@ -213,3 +214,26 @@ def test_brackets_closed_on_their_line_are_read_quickly_and_alike(statements: li
     Graph().parse(data=text, format="turtle")  # well-formed Turtle
     quick, full = scan(text, "file:///x"), scan(text, "file:///x", mentions=True)
     assert quick.subjects == full.subjects and quick.anonymous == full.anonymous
+
+
+def test_a_scan_begun_ahead_is_the_one_results_are_located_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    turtle = EXAMPLES / "finnish-ci-model.ttl"
+    expected = [(r.focus_node, r.source, r.also) for r in cilo.validate(turtle).results]
+    scanned: list[str] = []
+    real = sources._scan_file
+
+    def counted(file: str, *, mentions: bool) -> sources.Scan:
+        scanned.append(file)
+        return real(file, mentions=mentions)
+
+    monkeypatch.setattr(sources, "_scan_file", counted)
+    report = cilo.validate(turtle)  # the first query with rows begins the scan; locating waits for it
+    assert [(r.focus_node, r.source, r.also) for r in report.results] == expected
+    assert all(r.source and r.source.line for r in report.results)
+    assert scanned == [str(turtle)]  # once, ahead, and not again
+    found = sources.SourceMap()
+    found.add(str(turtle), "turtle")
+    found.scan_ahead()
+    found.scan_ahead()  # a second call begins nothing more
+    assert found._scan(str(turtle)) == scan(turtle.read_text(encoding="utf-8"), turtle.resolve().as_uri())
+    assert scanned == [str(turtle)] * 2

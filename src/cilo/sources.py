@@ -16,7 +16,9 @@ import dataclasses
 import hashlib
 import itertools
 import re
+import threading
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -58,6 +60,9 @@ class SourceMap:
     #: File -> node -> line, as cilo's readers noted them.
     written: dict[str, dict[Node, int]] = field(default_factory=dict)
     _scanned: dict[tuple[str, bool], Scan] = field(default_factory=dict, repr=False)
+    #: Scans begun in the background by :meth:`scan_ahead`, until :meth:`_scan` takes them.
+    _ahead: dict[tuple[str, bool], Future[Scan]] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: What each blank node of a file read again says -> where it was written.
     _said: dict[frozenset[str], set[tuple[str, int]]] = field(default_factory=dict, repr=False)
 
@@ -162,16 +167,34 @@ class SourceMap:
             return None
         return Location(found[0][0], found[0][1])
 
+    def scan_ahead(self) -> None:
+        """Begin, in another thread, the scans that finding a statement's subject needs (e.g. while
+        queries run in Oxigraph without the GIL, once they have found something to locate)."""
+        with self._lock:
+            todo = [f for f, fmt in self.files.items() if fmt in SCANNED and (f, False) not in self._ahead]
+            if not todo:
+                return
+            pool = ThreadPoolExecutor(max_workers=1)
+            for file in todo:
+                self._ahead[(file, False)] = pool.submit(_scan_file, file, mentions=False)
+            pool.shutdown(wait=False)
+
     def _scan(self, file: str, *, mentions: bool = False) -> Scan:
         key = (file, mentions)
         if key not in self._scanned:
-            try:
-                data = Path(file).read_bytes()
-            except OSError:
-                data = b""
-            text = data.decode("utf-8", errors="replace")
-            self._scanned[key] = scan(text, Path(file).resolve().as_uri(), mentions=mentions)
+            with self._lock:
+                ahead = self._ahead.pop(key, None)
+            self._scanned[key] = ahead.result() if ahead else _scan_file(file, mentions=mentions)
         return self._scanned[key]
+
+
+def _scan_file(file: str, *, mentions: bool) -> Scan:
+    """:func:`scan` of a file (empty when it cannot be read)."""
+    try:
+        data = Path(file).read_bytes()
+    except OSError:
+        data = b""
+    return scan(data.decode("utf-8", errors="replace"), Path(file).resolve().as_uri(), mentions=mentions)
 
 
 _TOKENS = re.compile(

@@ -271,6 +271,8 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
             raise ShapesError(
                 f"the fast engine's query for {plan.shape} failed on {data.name}: {e}"
             ) from None
+        if rows and isinstance(data, Data):  # results will be located: scan the files meanwhile
+            data.sources.scan_ahead()
         return [_result(plan, row) for row in rows]
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each with the caller's limits
