@@ -351,6 +351,21 @@ def test_a_validator_reading_a_parameter_where_a_join_is_not_pre_binding_is_decl
     assert "inner group" in declined["CodeShape"]
 
 
+def test_this_read_in_an_optional_of_an_inner_group_is_declined_not_joined() -> None:
+    # joined instead of pre-bound, both shapes would find no violation (see the fixture's comment)
+    data, shapes = HERE / "inner-optional-data.ttl", HERE / "inner-optional-shapes.ttl"
+    expected = [
+        ("https://example.org/inner/without", "https://example.org/inner/InnerOptionalShape"),
+        ("https://example.org/inner/without", "https://example.org/inner/NestedOptionalShape"),
+    ]
+    for engine in ("auto", "pyshacl"):
+        report = shacl.validate(data, shapes, engine=engine)  # type: ignore[arg-type]
+        assert report.engine == "pyshacl"
+        assert sorted((str(r.focus_node), str(r.source_shape)) for r in report.results) == expected
+    with pytest.raises(cilo.errors.ShapesError, match="OPTIONAL of an inner group"):
+        shacl.validate(data, shapes, engine="fast")
+
+
 def test_shapes_graph_and_current_shape_are_pre_bound_on_the_fast_engine() -> None:
     # pySHACL does not support $shapesGraph ("not currently supported"): the reference is the same
     # question asked of the data directly

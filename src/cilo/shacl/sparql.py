@@ -4,8 +4,8 @@
 SHACL pre-binds ``$this`` (SHACL 1.0 §5.3.1): the query is evaluated as if ``$this`` were replaced by
 each focus node. The compiled query instead joins the focus nodes in at the start of its outermost
 group. Both give the same rows when every place ``$this`` is read sees the joined value: triple
-patterns anywhere, and expressions (``FILTER``, ``BIND``, an ``OPTIONAL``'s condition) of the
-outermost group. A query that reads ``$this`` elsewhere (in an expression of an inner group, a
+patterns anywhere but in an ``OPTIONAL`` of an inner group, and expressions (``FILTER``, ``BIND``, an
+``OPTIONAL``'s condition) of the outermost group. A query that reads ``$this`` elsewhere (in an expression of an inner group, a
 sub-select, an aggregate) is not compiled: pySHACL runs it (:class:`cilo.UnsupportedError`). A
 component's parameters are pre-bound the same way (a ``VALUES`` row joined in beside the focus nodes),
 and an ASK validator becomes ``FILTER NOT EXISTS { its pattern }`` over the value nodes. Constants are
@@ -402,6 +402,10 @@ class _Checker:
                 raise _forbidden(shape, f"AS ${part['var']}")
             self.expression(part["expr"], top=top)
         elif name == "OptionalGraphPattern":
+            if not top and self.mentions(part):
+                # joined, the OPTIONAL would match other focus nodes' triples where, pre-bound, it
+                # finds none: the rows of its group differ (only the outermost group binds $this first)
+                raise UnsupportedError(f"{shape}: a pre-bound variable read in an OPTIONAL of an inner group")
             inner = part["graph"]
             if getattr(inner, "name", None) != "GroupGraphPatternSub":
                 self.group(inner, top=False)
@@ -466,13 +470,8 @@ class _Checker:
         return False
 
     def mentions(self, expr: Any) -> bool:
-        if isinstance(expr, Variable):
-            return expr in self.bound
-        if isinstance(expr, dict):
-            return any(self.mentions(v) for v in expr.values())
-        if isinstance(expr, list | tuple):
-            return any(self.mentions(v) for v in expr)
-        return False
+        """Whether a part of the parse tree reads a pre-bound variable (triple patterns included)."""
+        return bool(self.bound & _variables(expr))
 
 
 def _exists_patterns(expr: Any) -> list[Any]:
