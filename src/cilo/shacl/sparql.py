@@ -5,8 +5,9 @@ SHACL pre-binds ``$this`` (SHACL 1.0 §5.3.1): the query is evaluated as if ``$t
 each focus node. The compiled query instead joins the focus nodes in at the start of its outermost
 group. Both give the same rows when every place ``$this`` is read sees the joined value: triple
 patterns anywhere but in an ``OPTIONAL`` of an inner group, and expressions (``FILTER``, ``BIND``, an
-``OPTIONAL``'s condition) of the outermost group. A query that reads ``$this`` elsewhere (in an expression of an inner group, a
-sub-select, an aggregate) is not compiled: pySHACL runs it (:class:`cilo.UnsupportedError`). A
+``OPTIONAL``'s condition) of the outermost group. A query that reads ``$this`` elsewhere (in an
+expression of an inner group, a sub-select, an aggregate) is not compiled: pySHACL runs it
+(:class:`cilo.UnsupportedError`). A
 component's parameters are pre-bound the same way (a ``VALUES`` row joined in beside the focus nodes),
 and an ASK validator becomes ``FILTER NOT EXISTS { its pattern }`` over the value nodes. Constants are
 pre-bound by substitution, as the specification defines it: ``$currentShape``, ``$PATH`` and
