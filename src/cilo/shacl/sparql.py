@@ -184,24 +184,40 @@ def _substituted(text: str, constants: dict[str, str]) -> str:
 
 def anti_joins(text: str) -> str:
     """``text`` (a SELECT query that :func:`check` accepted) with each ``FILTER NOT EXISTS { P }`` of
-    its outermost group that is an anti-join written as ``MINUS { P }`` at the group's end.
+    its outermost group that is an anti-join written as ``MINUS { P }``.
 
-    It is one when ``P`` holds only triple patterns and one of its variables is bound in every
-    solution of the group (``$this``, or a variable of the group's own triple patterns). Then a
-    solution is compatible with a solution of ``P`` exactly when ``P`` has a solution with the
-    solution's values put in, so both remove the same solutions (SPARQL 1.1 §8.3); Oxigraph evaluates
-    the ``MINUS`` once for all solutions, the ``NOT EXISTS`` once for each (3× faster at N = 10,000).
-    Anything else is left as written."""
+    It is one when ``P`` holds only triple patterns, paths and groups or ``UNION`` s of them (no
+    ``FILTER``, ``BIND``, ``OPTIONAL``: a monotone pattern), and every solution of ``P`` binds a
+    variable that every solution of the group binds (``$this``, or a variable of the group's own
+    triple patterns). Then a solution is compatible with a solution of ``P`` exactly when ``P`` has
+    a solution with the solution's values put in, so both remove the same solutions (SPARQL 1.1
+    §8.3). The ``MINUS`` stands where the ``FILTER`` stood when that holds of the solutions there and
+    no part after it binds a variable of ``P`` (so it removes the solutions the filter would remove
+    at the end, and fewer reach what follows); else at the group's end. Oxigraph evaluates a
+    ``MINUS`` once for all solutions, a ``NOT EXISTS`` once for each: 3× faster for the known-role
+    check at N = 10,000, the coverage profile 1.2 → 0.66 s. What a ``UNION`` of the group binds is
+    not counted as bound: that anti-join made Oxigraph evaluate the ``UNION`` over all the data (the
+    known-term check, 0.48 → 0.9 s). Anything else is left as written."""
     text = decode_code_points(text)
     where = parse_tree(text)[1]["where"]
-    parts = (
-        where["part"]
-        if getattr(where, "name", None) == "GroupGraphPatternSub" and _has(where, "part")
-        else []
-    )
-    bound = {_THIS} | {v for p in parts if p.name == "TriplesBlock" for v in _variables(p)}
-    filters = [_anti_join(p, bound) for p in parts if p.name == "Filter"]
-    if not any(filters):
+    parts = list(_parts(where)) if getattr(where, "name", None) == "GroupGraphPatternSub" else []
+    # bound by the group's own triple patterns only: an anti-join on what a UNION binds made Oxigraph
+    # evaluate the UNION over all the data (the known-term check: 0.48 -> 0.9 s at N = 10,000)
+    triples = [p for p in parts if p.name == "TriplesBlock"]
+    everywhere = {_THIS} | _certain(triples)
+    placed: list[str | None] = []  # per FILTER: "here", "end" or None
+    for n, part in enumerate(parts):
+        if part.name != "Filter":
+            continue
+        pattern = _anti_join(part)
+        if pattern is None or not _certain(pattern) & everywhere:
+            placed.append(None)
+            continue
+        before = {_THIS} | _certain(p for p in parts[:n] if p.name == "TriplesBlock")
+        later = {v for p in parts[n + 1 :] if p.name != "Filter" for v in _variables(p)}
+        here = _certain(pattern) & before and (_variables(pattern) & later) <= before
+        placed.append("here" if here else "end")
+    if not any(placed):
         return text
     start = first_group(text) + 1
     spans, tokens, depth = [], list(lexemes(text[start:])), 0
@@ -218,31 +234,61 @@ def anti_joins(text: str) -> str:
             spans.append(i)
     else:
         return text
-    if len(spans) != len(filters):  # the lexer and the parser disagree: leave it as written
+    if len(spans) != len(placed):  # the lexer and the parser disagree: leave it as written
         return text
-    chosen = [i for i, pattern in zip(spans, filters, strict=True) if pattern is not None]
-    if any(" ".join(t.group().upper() for t in tokens[i + 1 : i + 4]) != "NOT EXISTS {" for i in chosen):
+    chosen = [(i, where) for i, where in zip(spans, placed, strict=True) if where is not None]
+    if any(" ".join(t.group().upper() for t in tokens[i + 1 : i + 4]) != "NOT EXISTS {" for i, _ in chosen):
         return text  # a comment stands between the words: as written
     out, last, minus = [], 0, []
-    for i in chosen:
+    for i, where in chosen:
         opening, closing = tokens[i + 3], _closing(tokens, i + 3)
         out.append(text[last : start + tokens[i].start()])
-        minus.append(f" MINUS {text[start + opening.start() : start + closing.end()]}")
+        written = f"MINUS {text[start + opening.start() : start + closing.end()]}"
+        out.append(written) if where == "here" else minus.append(f" {written}")
         last = start + closing.end()
     return "".join([*out, text[last:end], *minus, text[end:]])
 
 
-def _anti_join(part: Any, bound: set[Variable]) -> Any:
-    """The pattern of a ``FILTER NOT EXISTS`` that is an anti-join (see :func:`anti_joins`), else None."""
+def _parts(group: Any) -> Any:
+    return group["part"] if _has(group, "part") else []
+
+
+def _anti_join(part: Any) -> Any:
+    """The pattern of a ``FILTER NOT EXISTS`` that is monotone (see :func:`anti_joins`), else None."""
     expr = part["expr"]
     if getattr(expr, "name", None) != "Builtin_NOTEXISTS":
         return None
-    graph = expr["graph"]
-    if getattr(graph, "name", None) != "GroupGraphPatternSub" or not _has(graph, "part"):
-        return None
-    if any(p.name != "TriplesBlock" for p in graph["part"]):
-        return None
-    return graph if bound & {v for p in graph["part"] for v in _variables(p)} else None
+    parts = list(_parts(expr["graph"]))
+    return parts if parts and _monotone(expr["graph"]) else None
+
+
+def _monotone(group: Any) -> bool:
+    """Whether a group holds only triple patterns (paths included) and groups or unions of such."""
+    if getattr(group, "name", None) != "GroupGraphPatternSub":
+        return False
+    for part in _parts(group):
+        if part.name == "GroupOrUnionGraphPattern":
+            if not all(_monotone(g) for g in part["graph"]):
+                return False
+        elif part.name != "TriplesBlock":
+            return False
+    return True
+
+
+def _certain(parts: Any) -> set[Variable]:
+    """The variables every solution of a group's ``parts`` binds: those of its triple patterns and, of a
+    union, those every branch binds (other parts may leave theirs unbound)."""
+    found: set[Variable] = set()
+    for part in parts:
+        if part.name == "TriplesBlock":
+            found |= _variables(part)
+        elif part.name == "GroupOrUnionGraphPattern":
+            branches = [
+                _certain(_parts(g)) if getattr(g, "name", None) == "GroupGraphPatternSub" else set()
+                for g in part["graph"]
+            ]
+            found |= set.intersection(*branches) if branches else set()
+    return found
 
 
 def _closing(tokens: list[re.Match[str]], at: int) -> re.Match[str]:
