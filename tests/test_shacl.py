@@ -472,3 +472,23 @@ def test_an_anti_join_written_as_minus_removes_what_not_exists_removes(
             for t in (text, anti_joins(text))
         ]
         assert answers[0] == answers[1], query.name
+
+
+def test_an_or_of_classes_is_anti_joins_and_answers_as_pyshacl() -> None:
+    from cilo.shacl.compiler import Compiler
+    from cilo.shacl.literals import Faithful
+
+    data, shapes = HERE / "or-classes-data.ttl", HERE / "or-classes-shapes.ttl"
+    found = {}
+    for engine in ("fast", "pyshacl"):
+        report = shacl.validate(data, shapes, engine=engine)  # type: ignore[arg-type]
+        found[engine] = sorted((str(r.focus_node), str(r.value)) for r in report.results)
+    assert found["fast"] == found["pyshacl"] and len(found["fast"]) == 8
+    graph = Graph().parse(shapes)
+    compiler = Compiler(graph, Faithful())
+    ors = {
+        str(shape).rsplit("/", 1)[-1]: [p.query for p in compiler.compile_shape(shape)]
+        for shape in compiler.top_shapes()
+    }
+    assert ors["AgentShape"][0].count("MINUS") == 2  # a member that asks only for a class
+    assert "MINUS" not in ors["MixedShape"][0] and "MINUS" not in ors["DeactivatedShape"][0]

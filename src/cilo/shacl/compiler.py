@@ -339,8 +339,11 @@ class Compiler:
         values = "BIND (?this AS ?value)" if path is None else f"?this {path} ?value ."
         for predicate, component in _VALUE_COMPONENTS.items():
             for parameter in self.g.objects(shape, predicate):
+                classes = self._instances_of(parameter) if predicate == SH["or"] else None
                 if predicate == SH["class"]:  # an anti-join (see _counted)
                     test = f"MINUS {{ ?value {_SUBCLASS} {self._term(parameter)} }}"
+                elif classes:  # conforming to a member is being an instance of its class: anti-joins
+                    test = " ".join(f"MINUS {{ ?value {_SUBCLASS} {self._term(c)} }}" for c in classes)
                 else:
                     test = f"FILTER ({self._bad(shape, predicate, parameter, '?value')})"
                 query = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} {test} }}"
@@ -468,6 +471,20 @@ class Compiler:
                 yield plan(query, component, f"Conforming values {compare} {n}", None)
 
     # --- conformance of a node to a shape, as a pattern -----------------------------------------
+
+    def _instances_of(self, members: Node) -> list[Node] | None:
+        """For an ``sh:or`` list whose every shape asks only that its node be an instance of one class
+        (``[ sh:class cilo:Person ]``): those classes; else None."""
+        classes = []
+        for member in self._list(members):
+            found = list(self.g.objects(member, SH["class"]))
+            if len(found) != 1:
+                return None
+            expected = _Test(self._bad(member, SH["class"], found[0], "?value"))
+            if self._fail_branches(member, "?value") != [expected]:
+                return None
+            classes.append(found[0])
+        return classes or None
 
     def _fail(self, shape: Node, x: str) -> str:
         """A group pattern with a solution exactly when the node bound to ``x`` violates ``shape``."""
