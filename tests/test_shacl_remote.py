@@ -78,6 +78,28 @@ def test_a_store_gives_the_report_the_files_give(on_files: ValidationReport, sto
     assert report.engine == "fast"
 
 
+def test_a_large_store_runs_one_query_at_a_time_and_gives_the_same_report(
+    on_files: ValidationReport, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cilo.shacl import engine, remote
+
+    store = OxigraphStore(store_dir, read_only=True)
+    source = store.shacl_source()
+    assert 0 < source.triples <= len(store) and source.queries_at_once == 0  # small: as many as cores
+    monkeypatch.setattr(remote, "ONE_AT_A_TIME_FROM", source.triples)  # as if it were large
+    assert store.shacl_source().queries_at_once == 1
+    workers: list[int | None] = []
+    real = engine.ThreadPoolExecutor
+
+    def counted(max_workers: int | None = None) -> object:
+        workers.append(max_workers)
+        return real(max_workers=max_workers)
+
+    monkeypatch.setattr(engine, "ThreadPoolExecutor", counted)
+    assert _key(cilo.validate(store)) == _key(on_files)
+    assert workers == [1]
+
+
 def test_an_endpoint_gives_the_report_the_files_give(on_files: ValidationReport, endpoint: str) -> None:
     report = cilo.validate(Endpoint(endpoint))
     assert _key(report) == _key(on_files)

@@ -190,7 +190,8 @@ class OxigraphStore:
         files = self.files()
         rewritten = {p: (f.file, example) for f in files for p, example in f.rewritten}
         loaded = tuple((f.file, f.sha256) for f in files)
-        return InStore(self._opened(), f"the store {self.path}", rewritten, files=loaded)
+        triples = sum(f.triples for f in files)
+        return InStore(self._opened(), f"the store {self.path}", rewritten, files=loaded, triples=triples)
 
     def dump(self) -> bytes:
         """The whole store as N-Quads."""

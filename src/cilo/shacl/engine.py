@@ -32,7 +32,7 @@ from cilo.shacl import reference
 from cilo.shacl.compiler import Compiler, Plan
 from cilo.shacl.literals import Faithful, as_written, ill_typed, restore, rows
 from cilo.shacl.reference import PreparedGraph
-from cilo.shacl.remote import Remote
+from cilo.shacl.remote import InStore, Remote
 from cilo.shacl.sparql import SHAPES_GRAPH
 from cilo.sources import SourceMap, locate_all
 
@@ -275,7 +275,8 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
             data.sources.scan_ahead()
         return [_result(plan, row) for row in rows]
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each with the caller's limits
+    at_once = (data.queries_at_once if isinstance(data, InStore) else 0) or os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
         running = [pool.submit(contextvars.copy_context().run, one, plan) for plan in plans]
         return [r for future in running for r in future.result()]
 

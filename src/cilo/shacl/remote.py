@@ -35,6 +35,9 @@ from cilo.shacl.sparql import algebra, predicates_read
 from cilo.sources import R, SourceMap, locate_all
 from cilo.sparqlclient import select
 
+#: A store of this many triples runs its compiled queries one at a time (:attr:`InStore.queries_at_once`).
+ONE_AT_A_TIME_FROM = 2_000_000
+
 
 @dataclass
 class InStore:
@@ -49,6 +52,16 @@ class InStore:
     faithful: Faithful = field(default_factory=AsStored)
     #: The files loaded into it: (path, SHA-256 when loaded), for the lines results point to.
     files: tuple[tuple[str, str], ...] = ()
+    #: How many triples it holds (as its manifest says; 0 when not known).
+    triples: int = 0
+
+    @property
+    def queries_at_once(self) -> int:
+        """How many compiled queries run at the same time: one, past :data:`ONE_AT_A_TIME_FROM`
+        triples. A query's joins are held in memory even when the data is on disk (at N = 100,000
+        initiatives, 0.1 to 1 GB each), so two at once add up; one at a time, memory stays that of
+        the largest."""
+        return 1 if self.triples >= ONE_AT_A_TIME_FROM else 0
 
     def store(self) -> pyoxigraph.Store:
         return self.db
