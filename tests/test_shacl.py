@@ -492,3 +492,18 @@ def test_an_or_of_classes_is_anti_joins_and_answers_as_pyshacl() -> None:
     }
     assert ors["AgentShape"][0].count("MINUS") == 2  # a member that asks only for a class
     assert "MINUS" not in ors["MixedShape"][0] and "MINUS" not in ors["DeactivatedShape"][0]
+
+
+def test_braces_written_as_code_point_escapes_are_read_once_and_the_anti_join_found() -> None:
+    from cilo.shacl.compiler import Compiler
+    from cilo.shacl.literals import Faithful
+
+    data, shapes = HERE / "or-classes-data.ttl", HERE / "escaped-shapes.ttl"
+    found = {}
+    for engine in ("fast", "pyshacl"):
+        report = shacl.validate(data, shapes, engine=engine)  # type: ignore[arg-type]
+        found[engine] = sorted((str(r.focus_node), str(r.value)) for r in report.results)
+    assert found["fast"] == found["pyshacl"] and len(found["fast"]) == 5
+    compiler = Compiler(Graph().parse(shapes), Faithful())
+    (plan,) = [p for s in compiler.top_shapes() for p in compiler.compile_shape(s)]
+    assert "MINUS {" in plan.query and "\\u007B" not in plan.query
