@@ -83,7 +83,8 @@ class Timeline:
     def render(self, fmt: ResultsFormat = "table") -> str:
         """The timeline as a table, JSON (a list of :meth:`Interval.to_dict`) or CSV."""
         if fmt == "json":  # one interval a line: readable, and json's fast encoder (indent is pure Python)
-            lines = ",\n  ".join(json.dumps(i.to_dict(), ensure_ascii=False) for i in self.intervals)
+            encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: dumps makes one a call
+            lines = ",\n  ".join(encode(i.to_dict()) for i in self.intervals)
             return f"[\n  {lines}\n]\n" if lines else "[]\n"
         if fmt in ("table", "csv"):
             return self.to_results().render(fmt)
