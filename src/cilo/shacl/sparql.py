@@ -248,6 +248,8 @@ def anti_joins(text: str) -> str:
     out, last, minus = [], 0, []
     for i, where in chosen:
         opening, closing = tokens[i + 3], _closing(tokens, i + 3)
+        if closing is None:  # the parser read it whole, so this cannot be: leave it as written
+            return text
         out.append(text[last : start + tokens[i].start()])
         written = f"MINUS {text[start + opening.start() : start + closing.end()]}"
         out.append(written) if where == "here" else minus.append(f" {written}")
@@ -297,8 +299,8 @@ def _certain(parts: Any) -> set[Variable]:
     return found
 
 
-def _closing(tokens: list[re.Match[str]], at: int) -> re.Match[str]:
-    """The token that closes the bracket opened by ``tokens[at]``."""
+def _closing(tokens: list[re.Match[str]], at: int) -> re.Match[str] | None:
+    """The token that closes the bracket opened by ``tokens[at]`` (None if none does)."""
     depth = 0
     for match in tokens[at:]:
         if match.lastgroup == "open":
@@ -307,7 +309,7 @@ def _closing(tokens: list[re.Match[str]], at: int) -> re.Match[str]:
             depth -= 1
             if depth == 0:
                 return match
-    raise ValueError("unbalanced")
+    return None
 
 
 def _variables(node: Any) -> set[Variable]:
