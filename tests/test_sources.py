@@ -237,3 +237,5 @@ def test_a_scan_begun_ahead_is_the_one_results_are_located_with(monkeypatch: pyt
     found.scan_ahead()  # a second call begins nothing more
     assert found._scan(str(turtle)) == scan(turtle.read_text(encoding="utf-8"), turtle.resolve().as_uri())
     assert scanned == [str(turtle)] * 2
+    found.scan_ahead()  # scanned already: nothing more
+    assert scanned == [str(turtle)] * 2

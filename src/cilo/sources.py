@@ -171,7 +171,8 @@ class SourceMap:
         """Begin, in another thread, the scans that finding a statement's subject needs (e.g. while
         queries run in Oxigraph without the GIL, once they have found something to locate)."""
         with self._lock:
-            todo = [f for f, fmt in self.files.items() if fmt in SCANNED and (f, False) not in self._ahead]
+            done = self._ahead.keys() | self._scanned.keys()
+            todo = [f for f, fmt in self.files.items() if fmt in SCANNED and (f, False) not in done]
             if not todo:
                 return
             pool = ThreadPoolExecutor(max_workers=1)

@@ -6,8 +6,9 @@ understood; otherwise :func:`compile_shape` raises :class:`cilo.UnsupportedError
 to pySHACL (fail closed: never a silently dropped constraint).
 
 Forms. The focus nodes of a shape are one sub-select (the union of its targets, implicit class target
-included). A constraint on value nodes is ``FILTER (bad(?value))`` (``sh:class``: ``MINUS`` the
-instances, an anti-join on ``?value``); the conformance of a value node
+included). A constraint on value nodes is ``FILTER (bad(?value))`` (``sh:class``, and an ``sh:or`` of
+shapes that each ask only for a class: ``MINUS`` the instances, an anti-join on ``?value``); the
+conformance of a value node
 to a nested shape is ``EXISTS { fail(shape, ?node) }``, where ``fail`` is the union, over the nested
 shape's constraints, of a pattern that has a solution exactly when the node violates it. Counts
 (``sh:minCount``, ``sh:maxCount``, ``sh:qualifiedMinCount``, ``sh:qualifiedMaxCount``) are one
