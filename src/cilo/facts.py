@@ -10,11 +10,8 @@ is part of, performs it at any level; a test holds the two to the same answers.
 
 from __future__ import annotations
 
-import contextvars
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -26,7 +23,7 @@ from cilo.errors import UsageError
 from cilo.profile import read as read_profile
 from cilo.resources import data_dir
 from cilo.shacl.engine import Data
-from cilo.shacl.literals import converter, solutions
+from cilo.shacl.literals import solutions
 from cilo.shacl.remote import Remote
 from cilo.sources import Location, StoreNeighbours
 from cilo.validation import Source, initiatives_of, source_with_ontology
@@ -100,23 +97,11 @@ class Facts:
 def facts(data: Source, *, base: str | None = None) -> Facts:
     """The assignments, initiatives and nesting of ``data`` (as :func:`cilo.validate` takes it)."""
     source = source_with_ontology(data, base)
+    names, part_of = initiatives_of(source)
     text = get("assignment-periods").text
     if isinstance(source, Data):  # raw tuples, converted where used: ~10 rows an assignment
-        store = source.store()  # read first: an error in the data is the first thing said
-
-        def periods() -> tuple[list[str], list[tuple[object, ...]]]:
-            variables, rows, _ = solutions(store, text)
-            return variables, list(rows)
-
-        # Oxigraph answers the two queries at once (it evaluates without the GIL)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            asked = pool.submit(contextvars.copy_context().run, periods)
-            names, part_of = initiatives_of(source)
-            variables, raw_rows = asked.result()
-        raw: Iterable[tuple[object, ...]] = raw_rows
-        convert = converter()
+        variables, raw, convert = solutions(source.store(), text)
     else:
-        names, part_of = initiatives_of(source)
         variables = list(_VARIABLES)
         raw = (tuple(row[v] for v in _VARIABLES) for row in source.rows(text))
         convert = _as_is

@@ -166,12 +166,6 @@ def solutions(
     gives (each distinct term converted once): for callers that convert only what they use."""
     found = store.query(query, use_default_graph_as_union=union)
     assert isinstance(found, pyoxigraph.QuerySolutions)
-    return [v.value for v in found.variables], (tuple(s) for s in found), converter()
-
-
-def converter() -> Callable[[object], Node | None]:
-    """The conversion of a pyoxigraph term (or None) to the rdflib term :func:`rows` gives, each
-    distinct term converted once."""
     seen: dict[object, Node | None] = {None: None}
 
     def convert(term: object) -> Node | None:
@@ -181,7 +175,7 @@ def converter() -> Callable[[object], Node | None]:
             node = seen[term] = as_written(restore(term))
             return node
 
-    return convert
+    return [v.value for v in found.variables], (tuple(s) for s in found), convert
 
 
 def as_written(term: object) -> Node | None:
