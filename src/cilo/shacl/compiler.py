@@ -340,10 +340,12 @@ class Compiler:
         values = "BIND (?this AS ?value)" if path is None else f"?this {path} ?value ."
         for predicate, component in _VALUE_COMPONENTS.items():
             for parameter in self.g.objects(shape, predicate):
-                classes = self._instances_of(parameter) if predicate == SH["or"] else None
-                if predicate == SH["class"]:  # an anti-join (see _counted)
-                    test = f"MINUS {{ ?value {_SUBCLASS} {self._term(parameter)} }}"
-                elif classes:  # conforming to a member is being an instance of its class: anti-joins
+                # sh:class, or an sh:or of shapes that each ask only for a class: anti-joins (see
+                # _counted), MINUS the instances of each class
+                classes = [parameter] if predicate == SH["class"] else None
+                if predicate == SH["or"]:
+                    classes = self._instances_of(parameter)
+                if classes:
                     test = " ".join(f"MINUS {{ ?value {_SUBCLASS} {self._term(c)} }}" for c in classes)
                 else:
                     test = f"FILTER ({self._bad(shape, predicate, parameter, '?value')})"
