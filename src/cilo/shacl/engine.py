@@ -275,7 +275,7 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
             data.sources.scan_ahead()
         return [_result(plan, row) for row in rows]
 
-    at_once = (data.queries_at_once if isinstance(data, InStore) else 0) or os.cpu_count() or 1
+    at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
         running = [pool.submit(contextvars.copy_context().run, one, plan) for plan in plans]
         return [r for future in running for r in future.result()]

@@ -19,6 +19,7 @@ from the files'. An endpoint's loader is beyond cilo's sight: see docs/scaling.m
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,11 +58,11 @@ class InStore:
 
     @property
     def queries_at_once(self) -> int:
-        """How many compiled queries run at the same time: one, past :data:`ONE_AT_A_TIME_FROM`
-        triples. A query's joins are held in memory even when the data is on disk (at N = 100,000
-        initiatives, 0.1 to 1 GB each), so two at once add up; one at a time, memory stays that of
-        the largest."""
-        return 1 if self.triples >= ONE_AT_A_TIME_FROM else 0
+        """How many compiled queries run at the same time: one per core, but one past
+        :data:`ONE_AT_A_TIME_FROM` triples. A query's joins are held in memory even when the data is
+        on disk (at N = 100,000 initiatives, 0.1 to 1 GB each), so two at once add up; one at a time,
+        memory stays that of the largest."""
+        return 1 if self.triples >= ONE_AT_A_TIME_FROM else os.cpu_count() or 1
 
     def store(self) -> pyoxigraph.Store:
         return self.db
