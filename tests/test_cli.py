@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,3 +215,19 @@ def test_reason_bad_input_is_one_line() -> None:
     proc = run_cli("reason", INPUT / "broken.ttl")
     assert proc.returncode == 2
     assert proc.stderr.startswith("cilo: error:") and "line" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_command_collects_garbage_less_often_and_a_caller_keeps_its_own_policy() -> None:
+    """``cilo`` (its own process) sets BATCH_GC_THRESHOLDS; ``main()`` called from a program leaves
+    the program's collector alone."""
+    script = (
+        "import gc, sys\n"
+        "from cilo.cli import BATCH_GC_THRESHOLDS, main\n"
+        "before = gc.get_threshold()\n"
+        "main(['query', '--list'])\n"
+        "assert gc.get_threshold() == before, gc.get_threshold()\n"
+        "main(['query', '--list'], own_process=True)\n"
+        "assert gc.get_threshold() == BATCH_GC_THRESHOLDS, gc.get_threshold()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr

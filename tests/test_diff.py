@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import cilo
+from cilo.catalogue import get
 from cilo.diff import KINDS
 from cilo.facts import facts, profile_functions
 from tests.conftest import EXAMPLES, FIXTURES, run_cli
@@ -151,3 +152,11 @@ def test_diff_on_a_date_compares_coverage_as_it_stood_that_day(tmp_path: Path) -
     done = run_cli("diff", before, "--", after, "--on", "2025-07-01")
     assert done.returncode == 1 and "newly missing: no one performs Sponsor" in done.stdout
     assert run_cli("diff", before, "--", after, "--on", "2025-02-30").returncode == 2  # no such day
+
+
+def test_facts_lists_the_assignments_in_the_catalogue_querys_order() -> None:
+    """``facts`` asks without the sort and sorts in Python: the order the query's ORDER BY gives."""
+    for path in (EXAMPLES / "finnish-ci-model.yaml", EXAMPLES / "finnish-ci-model.ttl", FIXTURES / "diff" / "after.yaml"):
+        known = facts(path)
+        rows = known.source.rows(get("assignment-periods").text)
+        assert [a.node for a in known.assignments] == list(dict.fromkeys(row["assignment"] for row in rows))

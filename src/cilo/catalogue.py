@@ -34,6 +34,8 @@ from cilo.vocabulary import defined_terms, local_name, resolve, suggestion
 #: Parameter kind -> the class whose short names it takes.
 _CLASS_KINDS = {"role": CILO.BackboneRole, "function": CILO.LeadershipFunction, "level": CILO.GovernanceLevel}
 KINDS = (*_CLASS_KINDS, "iri", "date")
+#: A closing ORDER BY of plain variables, and nothing else.
+_ORDER_BY = re.compile(r"\s*ORDER\s+BY(\s+\?\w+)+\s*", re.IGNORECASE)
 _PARAMETER = re.compile(r"^\s*(\w+)\s*\(\s*(\w+)\s*(?:,\s*(optional)\s*)?\)\s*$")
 
 
@@ -84,6 +86,14 @@ class Query:
             name: value if isinstance(value, Node) else known[name].term(str(value))
             for name, value in values.items()
         }
+
+    def unordered(self) -> str:
+        """The text without its closing ``ORDER BY`` (for a caller that orders the rows itself: sorting
+        87,320 rows takes Oxigraph a third of the query's time); the text itself when it has none or
+        when anything but variables follows it (a ``LIMIT`` would change which rows come)."""
+        end = self.text.rfind("}")
+        found = _ORDER_BY.fullmatch(self.text[end + 1 :])
+        return self.text[: end + 1] + "\n" if found else self.text
 
 
 def iri(value: str) -> URIRef:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -292,9 +293,17 @@ def _base_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: The garbage collector's thresholds in the ``cilo`` command's own process (Python's: 700, 10, 10). A
+#: command builds hundreds of thousands of objects that live until it ends (rows, assignments,
+#: intervals), and each collection of the older generations walks them all again: at N = 10,000, a
+#: quarter of ``cilo diff``'s time and a tenth of ``cilo timeline``'s (docs/benchmarks.md). What they
+#: hold has few reference cycles, so collecting less often leaves the peak memory as it was.
+BATCH_GC_THRESHOLDS = (100_000, 50, 100)
+
+
 def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
     """Run the command line; returns the exit code. ``own_process``: the process is cilo's alone
-    (the ``cilo`` command), so the memory limit may be set on it."""
+    (the ``cilo`` command), so the memory limit and :data:`BATCH_GC_THRESHOLDS` may be set on it."""
     args = _parser().parse_args(_after_separator(list(sys.argv[1:] if argv is None else argv)))
     # rdflib logs a warning for each odd IRI it meets; cilo reports what matters as errors instead
     logging.getLogger("rdflib").setLevel(logging.ERROR)
@@ -310,6 +319,7 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
             memory = current().max_memory_bytes
             if own_process:
                 memory_budget(memory)
+                gc.set_threshold(*BATCH_GC_THRESHOLDS)
                 _deadline(current().command_seconds)
             return _command(args)
     except MemoryError:

@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from cilo import nesting
@@ -98,7 +98,7 @@ def facts(data: Source, *, base: str | None = None) -> Facts:
     """The assignments, initiatives and nesting of ``data`` (as :func:`cilo.validate` takes it)."""
     source = source_with_ontology(data, base)
     names, part_of = initiatives_of(source)
-    text = get("assignment-periods").text
+    text = get("assignment-periods").unordered()  # ordered below, in Python
     if isinstance(source, Data):  # raw tuples, converted where used: ~10 rows an assignment
         variables, raw, convert = solutions(source.store(), text)
     else:
@@ -126,7 +126,13 @@ def facts(data: Source, *, base: str | None = None) -> Facts:
             a.functions.add(function)
         if isinstance(level, URIRef):
             a.levels.add(level)
-    return Facts(list(found.values()), names, part_of, source)
+    ordered = sorted(found.values(), key=lambda a: (_order(a.initiative), _order(a.agent), _order(a.node)))
+    return Facts(ordered, names, part_of, source)
+
+
+def _order(node: Node) -> tuple[bool, str]:
+    """SPARQL's order of blank nodes and IRIs (§15.1): blank nodes first, then by text."""
+    return (not isinstance(node, BNode), str(node))
 
 
 def _as_is(term: object) -> Node | None:
