@@ -289,14 +289,13 @@ def scan(text: str, base: str, *, mentions: bool = False) -> Scan:
     ``mentions``, also the first mention of every IRI (a slower pass over every token)."""
     scanner = _Scanner(base, mentions)
     pos, line, size = 0, 1, len(text)
-    # where the lines that need the full tokenizer are (found in one pass): strings, brackets, comments
-    complex_at = iter([m.start() for m in _COMPLEX.finditer(text)] + [size + 1])
-    next_complex = next(complex_at)
+    next_complex = -1  # where the next line that may need the full tokenizer is (strings, brackets...)
     while pos < size:
         end = text.find("\n", pos)
         end = size if end < 0 else end
-        while next_complex < pos:
-            next_complex = next(complex_at)
+        if next_complex < pos:  # found when passed: a list of them all would hold one for each quote
+            found = _COMPLEX.search(text, pos)
+            next_complex = size + 1 if found is None else found.start()
         if not mentions and scanner.at_rest():
             quick = text[pos:end] if next_complex > end else _without_strings(text[pos:end])
             if quick is not None:  # most lines: no comments or brackets, strings closed on the line
@@ -446,7 +445,9 @@ class _Scanner:
 def _expand(name: str, prefixes: dict[str, str]) -> str | None:
     prefix, _, local = name.partition(":")
     namespace = prefixes.get(prefix)
-    return None if namespace is None else namespace + _ESCAPED.sub(r"\1", local)
+    if namespace is None:
+        return None
+    return namespace + (_ESCAPED.sub(r"\1", local) if "\\" in local else local)
 
 
 __all__ = ["SCANNED", "Location", "Neighbours", "Scan", "SourceMap", "StoreNeighbours", "locate_all", "scan"]
