@@ -131,7 +131,10 @@ def diff(
     ``YYYY-MM-DD``), coverage is compared as it stood that day on each side (``validate --on``)."""
     wanted = profile_functions(profile)
     day = None if on is None else as_day(on)
-    old, new = facts(before, base=base), facts(after, base=base)
+    old = facts(before, base=base)
+    old.scan_ahead()  # changes name their lines: the scan runs while the other version is read
+    new = facts(after, base=base)
+    new.scan_ahead()
     labels = {**old.initiatives, **new.initiatives}
     changes: list[Change] = []
     for initiative in sorted(set(new.initiatives) - set(old.initiatives), key=str):

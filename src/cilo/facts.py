@@ -87,6 +87,11 @@ class Facts:
             if i not in programmes
         }
 
+    def scan_ahead(self) -> None:
+        """Begin finding, in another thread, the lines :meth:`locate` reads (files only)."""
+        if isinstance(self.source, Data):
+            self.source.sources.scan_ahead()
+
     def locate(self, node: Node) -> Location | None:
         """Where ``node`` was written (files only; None for a Graph or where the data lives)."""
         if not isinstance(self.source, Data):
