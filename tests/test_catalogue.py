@@ -102,4 +102,6 @@ def test_unordered_drops_only_a_closing_order_by_of_variables() -> None:
         assert parse(text, "test").unordered() == text
     graph = cilo.load(EXAMPLES / "finnish-ci-model.yaml")
     ordered = list(graph.query(periods.text))
-    assert sorted(map(tuple, graph.query(periods.unordered())), key=str) == sorted(map(tuple, ordered), key=str)
+    assert sorted(map(tuple, graph.query(periods.unordered())), key=str) == sorted(
+        map(tuple, ordered), key=str
+    )

@@ -8,7 +8,9 @@ from pathlib import Path
 import cilo
 from cilo.catalogue import get
 from cilo.diff import KINDS
-from cilo.facts import facts, profile_functions
+from cilo.facts import Facts, facts, profile_functions
+from cilo.shacl.engine import Data
+from cilo.sources import Location
 from tests.conftest import EXAMPLES, FIXTURES, run_cli
 
 BEFORE, AFTER = FIXTURES / "diff" / "before.yaml", FIXTURES / "diff" / "after.yaml"
@@ -156,7 +158,27 @@ def test_diff_on_a_date_compares_coverage_as_it_stood_that_day(tmp_path: Path) -
 
 def test_facts_lists_the_assignments_in_the_catalogue_querys_order() -> None:
     """``facts`` asks without the sort and sorts in Python: the order the query's ORDER BY gives."""
-    for path in (EXAMPLES / "finnish-ci-model.yaml", EXAMPLES / "finnish-ci-model.ttl", FIXTURES / "diff" / "after.yaml"):
+    for path in (
+        EXAMPLES / "finnish-ci-model.yaml",
+        EXAMPLES / "finnish-ci-model.ttl",
+        FIXTURES / "diff" / "after.yaml",
+    ):
         known = facts(path)
         rows = known.source.rows(get("assignment-periods").text)
         assert [a.node for a in known.assignments] == list(dict.fromkeys(row["assignment"] for row in rows))
+
+
+def test_facts_for_locating_scans_the_files_meanwhile_and_finds_the_same_lines() -> None:
+    path = EXAMPLES / "finnish-ci-model.ttl"
+    ahead, plain = facts(path, located=True), facts(path)
+    assert isinstance(ahead.source, Data) and isinstance(plain.source, Data)
+    key = (str(path), False)
+    assert key in ahead.source.sources._ahead or key in ahead.source.sources._scanned  # begun already
+    assert not plain.source.sources._ahead and not plain.source.sources._scanned
+
+    def lines(known: Facts) -> list[Location | None]:  # blank nodes have other names in each read
+        return sorted(
+            (known.locate(n) for n in [*(a.node for a in known.assignments), *known.initiatives]), key=str
+        )
+
+    assert lines(ahead) == lines(plain) and None not in lines(ahead)

@@ -26,6 +26,7 @@ from cilo.choices import DIFF_FORMATS, DiffFormat
 from cilo.errors import UsageError
 from cilo.facts import Assignment, Facts, facts, profile_functions
 from cilo.formats.cells import printable
+from cilo.formats.jsonlist import json_list
 from cilo.resources import DEFAULT_PROFILE
 from cilo.sources import Location
 from cilo.validation import Source, as_day
@@ -88,9 +89,8 @@ class Diff:
 
     def render(self, fmt: DiffFormat = "text") -> str:
         """The changes in words (``text``) or as JSON (``{"coverage_changed", "changes": [...]}``)."""
-        if fmt == "json":  # one change a line: readable, and json's fast encoder (indent is pure Python)
-            changes = ",\n    ".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in self.changes)
-            listed = f"[\n    {changes}\n  ]" if changes else "[]"
+        if fmt == "json":
+            listed = json_list((c.to_dict() for c in self.changes), indent=4)
             return (
                 f'{{\n  "coverage_changed": {json.dumps(self.coverage_changed)},\n  "changes": {listed}\n}}\n'
             )
@@ -131,10 +131,7 @@ def diff(
     ``YYYY-MM-DD``), coverage is compared as it stood that day on each side (``validate --on``)."""
     wanted = profile_functions(profile)
     day = None if on is None else as_day(on)
-    old = facts(before, base=base)
-    old.scan_ahead()  # changes name their lines: the scan runs while the other version is read
-    new = facts(after, base=base)
-    new.scan_ahead()
+    old, new = facts(before, base=base, located=True), facts(after, base=base, located=True)
     labels = {**old.initiatives, **new.initiatives}
     changes: list[Change] = []
     for initiative in sorted(set(new.initiatives) - set(old.initiatives), key=str):

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pyoxigraph
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from cilo import nesting
 from cilo.catalogue import get
 from cilo.errors import UsageError
+from cilo.loading import format_for
 from cilo.profile import read as read_profile
 from cilo.resources import data_dir
 from cilo.shacl.engine import Data
@@ -87,11 +90,6 @@ class Facts:
             if i not in programmes
         }
 
-    def scan_ahead(self) -> None:
-        """Begin finding, in another thread, the lines :meth:`locate` reads (files only)."""
-        if isinstance(self.source, Data):
-            self.source.sources.scan_ahead()
-
     def locate(self, node: Node) -> Location | None:
         """Where ``node`` was written (files only; None for a Graph or where the data lives)."""
         if not isinstance(self.source, Data):
@@ -99,9 +97,15 @@ class Facts:
         return self.source.sources.locate(node, StoreNeighbours(self.source.store()))
 
 
-def facts(data: Source, *, base: str | None = None) -> Facts:
-    """The assignments, initiatives and nesting of ``data`` (as :func:`cilo.validate` takes it)."""
+def facts(data: Source, *, base: str | None = None, located: bool = False) -> Facts:
+    """The assignments, initiatives and nesting of ``data`` (as :func:`cilo.validate` takes it).
+    ``located``: the caller will :meth:`~Facts.locate` nodes, so files are scanned for their lines in
+    another thread meanwhile (while Oxigraph reads them, mostly without the GIL)."""
     source = source_with_ontology(data, base)
+    if located and isinstance(source, Data):
+        for path in source.files:
+            source.sources.add(str(path), format_for(path))
+        source.sources.scan_ahead()
     names, part_of = initiatives_of(source)
     text = get("assignment-periods").unordered()  # ordered below, in Python
     if isinstance(source, Data):  # raw tuples, converted where used: ~10 rows an assignment
@@ -115,16 +119,16 @@ def facts(data: Source, *, base: str | None = None) -> Facts:
     for values in raw:
         a = found.get(values[0])
         if a is None:
-            node, initiative, agent, agent_label, role, _, _, start, end = map(convert, values)
+            node, initiative, agent, role = (convert(values[i]) for i in (0, 1, 2, 4))
             assert node is not None and initiative is not None and agent is not None  # not optional
             a = found[values[0]] = Assignment(
                 node,
                 initiative,
                 agent,
-                str(agent_label or agent),
+                _lexical(values[3], convert) or str(agent),
                 role if isinstance(role, URIRef) else None,
-                start=_date(start),
-                end=_date(end),
+                start=_date(_lexical(values[7], convert)),
+                end=_date(_lexical(values[8], convert)),
             )
         function, level = convert(values[5]), convert(values[6])
         if isinstance(function, URIRef):
@@ -172,10 +176,19 @@ def by_initiative(assignments: list[Assignment]) -> dict[Node, list[Assignment]]
     return grouped
 
 
-def _date(value: Node | None) -> datetime.date | None:
+def _lexical(term: object, convert: Callable[[object], Node | None]) -> str | None:
+    """A term as text: a pyoxigraph literal's lexical form without making an rdflib Literal of it (a
+    stand-in keeps the form as written), any other term converted; None when unbound."""
+    if isinstance(term, pyoxigraph.Literal):
+        return term.value
+    found = convert(term)
+    return None if found is None else str(found)
+
+
+def _date(value: str | None) -> datetime.date | None:
     if value is None:
         return None
     try:
-        return datetime.date.fromisoformat(str(value))
+        return datetime.date.fromisoformat(value)
     except ValueError:  # an impossible date: validation reports it; here it bounds nothing
         return None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,6 +23,7 @@ from rdflib.term import Node
 from cilo.choices import RESULTS_FORMATS, ResultsFormat
 from cilo.errors import UsageError
 from cilo.facts import Assignment, facts, profile_functions
+from cilo.formats.jsonlist import json_list
 from cilo.resources import DEFAULT_PROFILE
 from cilo.results import Results
 from cilo.validation import Source
@@ -82,10 +82,8 @@ class Timeline:
 
     def render(self, fmt: ResultsFormat = "table") -> str:
         """The timeline as a table, JSON (a list of :meth:`Interval.to_dict`) or CSV."""
-        if fmt == "json":  # one interval a line: readable, and json's fast encoder (indent is pure Python)
-            encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: dumps makes one a call
-            lines = ",\n  ".join(encode(i.to_dict()) for i in self.intervals)
-            return f"[\n  {lines}\n]\n" if lines else "[]\n"
+        if fmt == "json":
+            return json_list(i.to_dict() for i in self.intervals) + "\n"
         if fmt in ("table", "csv"):
             return self.to_results().render(fmt)
         raise UsageError(f"unknown timeline format {fmt!r}; the formats are: {', '.join(FORMATS)}")
