@@ -6,6 +6,7 @@ import contextlib
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -830,3 +831,31 @@ def test_the_quick_nesting_check_refuses_what_the_token_by_token_one_does(parts:
                 check_file(Path("x.ttl"), data)
         else:
             check_file(Path("x.ttl"), data)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_freed_query_memory_goes_back_to_the_system() -> None:
+    """After a large in-memory store is dropped, its pages stay in the process until
+    give_back_freed_memory (in a fresh process, so the heap is the test's alone)."""
+    script = """
+import gc, pyoxigraph
+from cilo.safety import give_back_freed_memory
+def rss():
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmRSS"))
+node, text = pyoxigraph.NamedNode, pyoxigraph.Literal
+store = pyoxigraph.Store()
+store.extend(
+    pyoxigraph.Quad(node(f"urn:s{i}"), node(f"urn:p{i % 7}"), text(f"value {i}")) for i in range(200_000)
+)
+start = rss()
+del store
+gc.collect()
+kept = rss()
+assert give_back_freed_memory()
+print(start, kept, rss())
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    start, kept, after = map(int, proc.stdout.split())
+    assert kept > start / 2 and after < kept / 2, (start, kept, after)

@@ -448,7 +448,7 @@ def test_each_anti_join_is_written_as_minus_where_it_may_stand_and_nothing_else(
             rewritten += 1
         else:
             assert anti_joins(text) == text, query.name
-    assert rewritten == 5 and len(QUERIES) == 10
+    assert rewritten == 6 and len(QUERIES) == 11
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

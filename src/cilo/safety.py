@@ -17,6 +17,7 @@ settings: :func:`limits` changes them for a ``with`` block (and the threads and 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import functools
 import itertools
@@ -88,6 +89,20 @@ def memory_budget(limit: int) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
+def give_back_freed_memory() -> bool:
+    """Hand the memory freed in the C heap back to the system (glibc's ``malloc_trim``), so that RSS
+    falls after a large query instead of staying at its peak for what comes next (Oxigraph's hash
+    tables are freed, but their pages kept, in each thread's heap). Whether it could; elsewhere than
+    glibc, nothing."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        return False
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return bool(trim(0))
 
 
 def changed_by(name: str) -> str:

@@ -27,7 +27,7 @@ from cilo.errors import InputError, QueryError, ShapesError, UnsupportedError, U
 from cilo.loading import PathLike, format_for, literals_as_written, parse_into, rdf_bytes, rejected
 from cilo.oxigraph import term_converter, to_oxigraph
 from cilo.report import ValidationResult
-from cilo.safety import check_triples
+from cilo.safety import check_triples, give_back_freed_memory
 from cilo.shacl import reference
 from cilo.shacl.compiler import Compiler, Plan
 from cilo.shacl.literals import Faithful, as_written, ill_typed, restore, rows
@@ -273,6 +273,8 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
             ) from None
         if rows and isinstance(data, Data):  # results will be located: scan the files meanwhile
             data.sources.scan_ahead()
+        if at_once == 1:  # memory before time: the next query (or the report) starts from the floor
+            give_back_freed_memory()
         return [_result(plan, row) for row in rows]
 
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
