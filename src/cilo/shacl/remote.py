@@ -110,10 +110,10 @@ class AtEndpoint:
         return _distinct(list(select(self.url, query, timeout=self.timeout, written=True)[1]))
 
     def check(self, plans: Iterable[Plan]) -> None:
-        """Refuse an endpoint that answers the forms the compiled queries use wrongly: over all its
-        typed nodes at once, a node that a join finds an instance of a class by ``rdfs:subClassOf``
-        must not be missed by (NOT) EXISTS with the same path. (What an endpoint's loader did to
-        literals cannot be seen from here: docs/scaling.md.)"""
+        """Refuse an endpoint that answers the forms the compiled queries use wrongly: for a node of
+        each class it holds, a superclass that a join finds must not be missed by (NOT) EXISTS with
+        the same path. (What an endpoint's loader did to literals cannot be seen from here:
+        docs/scaling.md.)"""
         _counting_refused(plans, self.name)
         for form, probe in _PROBES:
             wrong = self.rows(probe)
@@ -154,7 +154,13 @@ def _shown(term: object) -> str:
 
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _SUB = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
-_INSTANCE = f"?v {_TYPE} ?c . ?c {_SUB}+ ?d . FILTER (isIRI(?v) && isIRI(?d))"
+#: One node of each class (an IRI), with each superclass of that class. Virtuoso 7.2's error depends
+#: on the class, so one node a class finds it (tested); every typed node took 4 s a probe on a local
+#: `oxigraph serve` at N = 10,000, 40 % of validating there, and this takes 0.2 s.
+_INSTANCE = (
+    f"{{ SELECT ?c (SAMPLE(?x) AS ?v) WHERE {{ ?x {_TYPE} ?c FILTER (isIRI(?x)) }} GROUP BY ?c }} "
+    f"?c {_SUB}+ ?d . FILTER (isIRI(?d))"
+)
 #: Forms the compiled queries (and cilo's own SPARQL constraints) use: each must find no node.
 #: Virtuoso 7.2 fails them (a path with ``*`` inside NOT EXISTS, for some classes).
 _PROBES = (
