@@ -24,6 +24,7 @@ through :func:`value_of` and :func:`datatype_of`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -137,6 +138,10 @@ class Plan:
     bindings: tuple[tuple[str, Node], ...] = ()
     #: The query reads ``$shapesGraph``: the shapes graph must be beside the data.
     shapes_graph: bool = False
+    #: For a query that may share its focus nodes with others (:func:`fused`): the focus sub-select,
+    #: and the query's own ``SELECT DISTINCT`` without it, which binds ``?this`` in every row.
+    focus: str | None = None
+    alone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -335,7 +340,9 @@ class Compiler:
             value: str | None = "value",
             path: Node | None = path_node,
         ) -> Plan:
-            return Plan(query, shape, component, severity, message, default, path, value)
+            found = Plan(query, shape, component, severity, message, default, path, value)
+            alone = _sharable(query, focus)
+            return dataclasses.replace(found, focus=focus, alone=alone) if alone else found
 
         values = "BIND (?this AS ?value)" if path is None else f"?this {path} ?value ."
         for predicate, component in _VALUE_COMPONENTS.items():
@@ -759,6 +766,36 @@ class Compiler:
             messages = english[:1] or messages[:1]
         message = messages[0] if messages else None
         return message if isinstance(message, Literal) else None
+
+
+#: A triple pattern on ``?this`` along one predicate (not a longer path: evaluated without its focus
+#: nodes, ``?this <p>* ?v`` would pair every node with itself).
+_PREDICATE_FIRST = re.compile(r"\?this <[^<>\s]*> \?\w+ ")
+
+
+def _sharable(query: str, focus: str) -> str | None:
+    """``query`` without its focus sub-select, when that is exactly ``SELECT DISTINCT ?this ... WHERE
+    { focus ?this <predicate> ?v ... }``: then that triple pattern binds ``?this`` in every row, so
+    joining the focus nodes to the query without them (once, for several such queries: :func:`fused`)
+    keeps the same rows. Focus nodes named by ``sh:targetNode`` are few: they stay in each query, which
+    Oxigraph then evaluates from them."""
+    head = re.match(r"SELECT DISTINCT \?this( \?value)? WHERE \{ ", query)
+    if head is None or "VALUES" in focus or not query.startswith(focus, head.end()):
+        return None
+    rest = query[head.end() + len(focus) + 1 :]
+    return query[: head.end()] + rest if _PREDICATE_FIRST.match(rest) else None
+
+
+def fused(plans: list[Plan]) -> str:
+    """One query for ``plans`` that share their focus sub-select (each with :attr:`Plan.alone`): the
+    focus nodes once, joined to the union of the queries without them, each row tagged ``?plan`` with
+    its plan's index. Oxigraph then finds the focus nodes once and joins them by hashing, where each
+    query alone found them again and joined node by node (the five such checks of a role assignment:
+    1.7 s → 0.8 s at N = 10,000)."""
+    focus = plans[0].focus
+    assert focus is not None and all(p.focus == focus and p.alone for p in plans)
+    branches = " UNION ".join(f"{{ {{ {p.alone} }} BIND ({n} AS ?plan) }}" for n, p in enumerate(plans))
+    return f"SELECT * WHERE {{ {focus} {{ {branches} }} }}"
 
 
 @dataclass(frozen=True)

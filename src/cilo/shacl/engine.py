@@ -29,7 +29,7 @@ from cilo.oxigraph import term_converter, to_oxigraph
 from cilo.report import ValidationResult
 from cilo.safety import check_triples, give_back_freed_memory
 from cilo.shacl import reference
-from cilo.shacl.compiler import Compiler, Plan
+from cilo.shacl.compiler import Compiler, Plan, fused
 from cilo.shacl.literals import Faithful, as_written, ill_typed, restore, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import InStore, Remote
@@ -264,23 +264,39 @@ def _may_read(plan: Plan, predicates: set[str]) -> bool:
 
 
 def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]:
-    def one(plan: Plan) -> list[ValidationResult]:
+    """The results of ``plans``, in their order; plans that share their focus nodes run as one query
+    (:func:`~cilo.shacl.compiler.fused`), the others alone, several at a time."""
+
+    def rows_of(query: str, shape: str) -> list[dict[str, Node | None]]:
         try:
-            rows = data.rows(plan.query)
+            rows = data.rows(query)
         except (SyntaxError, ValueError, OSError, QueryError) as e:  # never guess: say which shape
-            raise ShapesError(
-                f"the fast engine's query for {plan.shape} failed on {data.name}: {e}"
-            ) from None
+            raise ShapesError(f"the fast engine's query for {shape} failed on {data.name}: {e}") from None
         if rows and isinstance(data, Data):  # results will be located: scan the files meanwhile
             data.sources.scan_ahead()
         if at_once == 1:  # memory before time: the next query (or the report) starts from the floor
             give_back_freed_memory()
-        return [_result(plan, row) for row in rows]
+        return rows
 
+    def run(group: list[Plan]) -> list[list[ValidationResult]]:
+        if len(group) == 1:
+            return [[_result(group[0], row) for row in rows_of(group[0].query, str(group[0].shape))]]
+        shapes = ", ".join(dict.fromkeys(str(p.shape) for p in group))
+        found: list[list[ValidationResult]] = [[] for _ in group]
+        for row in rows_of(fused(group), shapes):
+            n = int(str(row.pop("plan")))
+            own = {"this", "value"} if group[n].value else {"this"}  # the rest: other plans' columns
+            found[n].append(_result(group[n], {k: v for k, v in row.items() if k in own}))
+        return found
+
+    groups: dict[str, list[Plan]] = {}
+    for n, plan in enumerate(plans):
+        groups.setdefault(plan.focus if plan.focus and plan.alone else str(n), []).append(plan)
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
-        running = [pool.submit(contextvars.copy_context().run, one, plan) for plan in plans]
-        return [r for future in running for r in future.result()]
+        running = [(g, pool.submit(contextvars.copy_context().run, run, g)) for g in groups.values()]
+        by_plan = {id(p): r for g, future in running for p, r in zip(g, future.result(), strict=True)}
+    return [r for plan in plans for r in by_plan[id(plan)]]
 
 
 def _result(plan: Plan, row: dict[str, Node | None]) -> ValidationResult:
