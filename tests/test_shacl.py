@@ -505,3 +505,42 @@ def test_braces_written_as_code_point_escapes_are_read_once_and_the_anti_join_fo
     assert len(results) == 5
     (query,) = queries["EscapedShape"]
     assert "MINUS {" in query and "\\u007B" not in query
+
+
+def _named(term: object) -> str:
+    """A term as text, every blank node alike (each reading of the shapes names them anew)."""
+    return "_:" if isinstance(term, rdflib.BNode) else str(term)
+
+
+def test_checks_that_share_focus_nodes_run_as_one_query_and_answer_as_pyshacl() -> None:
+    from cilo.shacl.compiler import Compiler, fused
+    from cilo.shacl.literals import Faithful
+
+    shapes = HERE / "shared-focus-shapes.ttl"
+    compiler = Compiler(Graph().parse(shapes), Faithful())
+    plans = {str(s).rsplit("/", 1)[-1]: compiler.compile_shape(s) for s in compiler.top_shapes()}
+    sharing = [p for p in plans["PersonShape"] if p.alone]
+    # name: max count 1, datatype, min length; knows: class, node kind; email: pattern
+    assert len(sharing) == 6 and len({p.focus for p in sharing}) == 1
+    assert not any(p.alone for p in plans["TeamShape"])  # sh:targetNode: each alone, from the node
+    # min count (MINUS), max count 2 (GROUP BY), and the two longer paths: each alone
+    alone = [p.query for p in plans["PersonShape"] if not p.alone]
+    assert len(alone) == 4 and all(("MINUS" in q) + ("GROUP BY" in q) + ("info>/" in q) == 1 for q in alone)
+    assert fused(sharing).count("BIND (") == 6
+    found = {
+        engine: sorted(
+            (
+                str(r.focus_node),
+                _named(r.result_path),
+                str(r.value),
+                str(r.constraint_component).rsplit("#")[-1],
+            )
+            for r in shacl.validate(HERE / "shared-focus-data.ttl", shapes, engine=engine).results  # type: ignore[arg-type]
+        )
+        for engine in ("fast", "pyshacl")
+    }
+    assert found["fast"] == found["pyshacl"]
+    kinds = {c for *_, c in found["fast"]}
+    assert {"MaxCountConstraintComponent", "DatatypeConstraintComponent", "MinLengthConstraintComponent",
+            "ClassConstraintComponent", "NodeKindConstraintComponent", "PatternConstraintComponent",
+            "MinCountConstraintComponent", "MaxInclusiveConstraintComponent"} <= kinds  # fmt: skip
