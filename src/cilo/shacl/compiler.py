@@ -16,6 +16,10 @@ shape's constraints, of a pattern that has a solution exactly when the node viol
 become patterns of n distinct values (up to :data:`MAX_NESTED_COUNT`; beyond that the shape declines).
 Qualified counts and SPARQL constraints inside nested shapes decline.
 
+Shared focus nodes. The constraints of a shape whose query starts from ``?this`` along one predicate
+(value-node components, a count of more than 0 or 1) also carry their query without the focus
+sub-select (:attr:`Plan.alone`); the engine runs those of one focus as one query (:func:`fused`).
+
 Literals. Oxigraph stores numbers, booleans and date-times in canonical form (``"007"^^xsd:integer``
 becomes ``"7"``, ``xsd:int`` becomes ``xsd:integer``). The engine stores such literals as stand-ins
 that keep the lexical form (:mod:`cilo.shacl.literals`); the queries here read their value and datatype
