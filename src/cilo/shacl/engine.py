@@ -294,7 +294,10 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
         groups.setdefault(plan.focus if plan.focus and plan.alone else str(n), []).append(plan)
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
-        running = [(g, pool.submit(contextvars.copy_context().run, run, g)) for g in groups.values()]
+        # SPARQL constraints first: the longest (joins over all the data) and the ones with results
+        # (a profile's coverage), so the threads end together and the scan for lines starts early
+        first = sorted(groups.values(), key=lambda g: not g[0].templated)
+        running = [(g, pool.submit(contextvars.copy_context().run, run, g)) for g in first]
         by_plan = {id(p): r for g, future in running for p, r in zip(g, future.result(), strict=True)}
     return [r for plan in plans for r in by_plan[id(plan)]]
 
