@@ -217,9 +217,8 @@ def anti_joins(text: str) -> str:
     # evaluate the UNION over all the data (the known-term check: 0.48 -> 0.9 s at N = 10,000)
     triples = [p for p in parts if p.name == "TriplesBlock"]
     everywhere = {_THIS} | _certain(triples)
-    placed: list[
-        tuple[str, set[Variable], set[Variable]] | None
-    ] = []  # per FILTER: where, P's variables, and those the rest names
+    # per FILTER: where its MINUS goes ("here" or "end"), P's variables, and those the rest names
+    placed: list[tuple[str, set[Variable], set[Variable]] | None] = []
     for n, part in enumerate(parts):
         if part.name != "Filter":
             continue
