@@ -49,6 +49,8 @@ examples: $(STAMP)
 bench: $(DEV)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/programmes.py
+	$(BIN)/python benchmarks/profile.py
+	$(BIN)/python benchmarks/remote.py
 
 # At least 10,000 mutated inputs through the loaders and the command line (tests/fuzz.py).
 fuzz: $(DEV)

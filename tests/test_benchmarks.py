@@ -77,3 +77,17 @@ def test_the_programme_benchmark_runs_and_checks_the_truth() -> None:
     assert proc.returncode == 0, proc.stderr
     steps = [line.split("|")[1].strip() for line in proc.stdout.splitlines() if line.startswith("| ")][1:]
     assert steps == ["floor", "validate", "validate, no programmes", "validate --on", "timeline", "diff"]
+
+
+def test_the_user_profile_benchmark_runs_compiled_and_agrees_with_pyshacl() -> None:
+    """benchmarks/profile.py at N = 100: the whole user profile on the fast engine, its warnings the
+    generator's gaps, pySHACL's results the same (it checks each and fails otherwise)."""
+    proc = subprocess.run(
+        [sys.executable, BENCH / "profile.py", "100", "--runs", "1", "--cap", "120"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "the fast engine compiled the whole profile" in proc.stdout
+    assert "(capped)" not in proc.stdout
