@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import BIN, median_of  # noqa: E402
+from run import BIN, floor_command, generated, median_of  # noqa: E402
 
 PROFILE = HERE / "user-profile.ttl"
 SPONSOR = "https://w3id.org/cilo#Sponsor"
@@ -58,18 +57,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), str(args.n), "--seed", "1", "--out", str(work)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        data = work / f"initiatives-{args.n}.ttl"
-        truth = json.loads((work / f"truth-{args.n}.json").read_text())
+        data, truth = generated(args.n, work)
         cilo = [str(BIN / "cilo"), "validate", str(data), "--format", "json"]
         user = [*cilo, "--shapes", str(PROFILE)]
         rows = [
             ("floor (Oxigraph parse + missing-functions)",
-             median_of([sys.executable, str(HERE / "floor.py"), str(data), str(work / "f.json")], args.runs)),
+             median_of(floor_command(data, work / "f.json"), args.runs)),
             ("cilo validate FILE (cilo's shapes)", median_of(cilo, args.runs)),
             ("… --shapes user-profile.ttl (base shapes + the user's profile)",
              median_of(user, args.runs, stdout=work / "fast.json")),

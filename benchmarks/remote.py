@@ -12,7 +12,6 @@ ground truth; a mismatch fails the run. Prints seconds, each as a multiple of th
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from run import BIN, check, median_of, missing_from_report  # noqa: E402
+from run import BIN, check, floor_command, generated, median_of, missing_from_report  # noqa: E402
 
 from tests.servers import oxigraph_serve  # noqa: E402
 
@@ -36,21 +35,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        subprocess.run(
-            [sys.executable, str(HERE / "generate.py"), str(args.n), "--seed", "1", "--out", str(work)],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        data = work / f"initiatives-{args.n}.ttl"
-        truth = json.loads((work / f"truth-{args.n}.json").read_text())
+        data, truth = generated(args.n, work)
         store = work / "store"
         subprocess.run([str(BIN / "cilo"), "store", "load", str(store), str(data)], check=True)
         served = work / "served"
         shutil.copytree(store / "active" / "db", served)
         rows: list[tuple[str, float, float]] = []
-        floor, floor_rss = median_of(
-            [sys.executable, str(HERE / "floor.py"), str(data), str(work / "f.json")], args.runs
-        )
+        floor, floor_rss = median_of(floor_command(data, work / "f.json"), args.runs)
         rows.append(("floor (Oxigraph parse + missing-functions)", floor, floor_rss))
         with oxigraph_serve(served) as url:
             for name, where in (

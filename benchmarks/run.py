@@ -85,6 +85,22 @@ def grouped(path: Path) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in found.items()}
 
 
+def generated(n: int, work: Path) -> tuple[Path, dict[str, list[str]]]:
+    """N synthetic initiatives (``generate.py``, seed 1) in ``work``: the Turtle file, and the
+    generator's ground truth (initiative -> its missing functions)."""
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), str(n), "--seed", "1", "--out", str(work)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return work / f"initiatives-{n}.ttl", json.loads((work / f"truth-{n}.json").read_text())
+
+
+def floor_command(data: Path, out: Path) -> list[str]:
+    """The floor (``floor.py``: Oxigraph parses ``data`` and runs ``missing-functions``)."""
+    return [sys.executable, str(HERE / "floor.py"), str(data), str(out)]
+
+
 def check(name: str, got: dict[str, list[str]], truth: dict[str, list[str]]) -> None:
     want = {k: v for k, v in truth.items() if v}
     if got != want:
