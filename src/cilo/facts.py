@@ -22,7 +22,6 @@ from rdflib.term import Node
 from cilo import nesting
 from cilo.catalogue import get
 from cilo.errors import UsageError
-from cilo.loading import format_for
 from cilo.profile import read as read_profile
 from cilo.resources import data_dir
 from cilo.shacl.engine import Data
@@ -103,9 +102,7 @@ def facts(data: Source, *, base: str | None = None, located: bool = False) -> Fa
     another thread meanwhile (while Oxigraph reads them, mostly without the GIL)."""
     source = source_with_ontology(data, base)
     if located and isinstance(source, Data):
-        for path in source.files:
-            source.sources.add(str(path), format_for(path))
-        source.sources.scan_ahead()
+        source.scan_ahead()
     names, part_of = initiatives_of(source)
     text = get("assignment-periods").unordered()  # ordered below, in Python
     if isinstance(source, Data):  # raw tuples, converted where used: ~10 rows an assignment

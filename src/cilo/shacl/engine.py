@@ -114,6 +114,13 @@ class Data:
             check_triples(path, faithful.passed - before)
         return store
 
+    def scan_ahead(self) -> None:
+        """Begin, in another thread, the scan of the files for the lines of their nodes, before they
+        are read (for a caller that will locate nodes: the scan runs while Oxigraph reads them)."""
+        for path in self.files:
+            self.sources.add(str(path), format_for(path))
+        self.sources.scan_ahead()
+
     @property
     def name(self) -> str:
         return "the data"
@@ -285,7 +292,7 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
         found: list[list[ValidationResult]] = [[] for _ in group]
         for row in rows_of(fused(group), shapes):
             n = int(str(row.pop("plan")))
-            own = {"this", "value"} if group[n].value else {"this"}  # the rest: other plans' columns
+            own = {"this", group[n].value}  # the rest are other plans' columns
             found[n].append(_result(group[n], {k: v for k, v in row.items() if k in own}))
         return found
 
