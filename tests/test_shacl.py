@@ -493,6 +493,54 @@ def _queries_and_results(data: Path, shapes: Path) -> tuple[dict[str, list[str]]
     return queries, found["fast"]
 
 
+def test_a_query_whose_first_triple_finds_focus_nodes_only_runs_without_them_and_answers_as_pyshacl() -> None:
+    queries, _ = _queries_and_results(HERE / "implied-focus-data.ttl", HERE / "implied-focus-shapes.ttl")
+    unfocused = {
+        name for name, texts in queries.items() for q in texts if "SELECT DISTINCT ?this WHERE { {" not in q
+    }
+    assert unfocused == {"ByClass", "BySubjects", "ByObjects", "AgeOfAnything"}
+    assert len(queries["AgeOfAnything"]) == 2  # sh:maxInclusive and sh:maxCount 1, both without
+    report = shacl.validate(HERE / "implied-focus-data.ttl", HERE / "implied-focus-shapes.ttl", engine="fast")
+    found: dict[str, set[tuple[str, str]]] = {}
+    for r in report.results:
+        found.setdefault(str(r.source_shape).rsplit("/", 1)[-1], set()).add(
+            (str(r.focus_node).rsplit("/", 1)[-1], str(r.value).rsplit("/", 1)[-1])
+        )
+    big = {("rock", "4000000000"), ("rock", "4000000001")}
+    assert found.pop("ByClass") == {("ann", "-3")}  # cat is a Person only through its class
+    assert found.pop("BySubjects") == {("cat", "160")} | big
+    assert found.pop("ByObjects") == {("rock", "rock")}
+    assert found.pop("OtherPredicate") == {("cat", "160")}  # ex:rock is no Person
+    assert found.pop("NotFirst") == {("cat", "cat"), ("rock", "rock")}
+    assert found.pop("FirstUnion") == {("rock", "Rocky")}
+    many = {("bob", "None"), ("cat", "None")}  # sh:maxCount 1
+    assert found.pop("AgeOfAnything") == big | many | {("rock", "None")}
+    assert found.pop("AgeOfPersons") == {("bob", "130"), ("bob", "131"), ("cat", "160")} | many
+    assert not found
+
+
+def test_the_triples_a_query_starts_with_are_those_every_solution_extends() -> None:
+    from cilo.shacl.sparql import _starts_with
+
+    prefix = "PREFIX ex: <https://example.org/> "
+    first = _starts_with(
+        prefix + "SELECT ?this WHERE { ?this ex:p ?v . OPTIONAL { ?v ex:q ?w } FILTER (?v > 1) }"
+    )
+    assert [str(p) for _, p, _ in first] == ["https://example.org/p"]
+    grouped = "SELECT ?this (COUNT(*) AS ?n) WHERE { ?this ex:p ?v BIND (1 AS ?x) MINUS { ?v ex:q ?w } }"
+    assert len(_starts_with(f"{prefix}{grouped} GROUP BY ?this")) == 1
+    for text in (
+        "SELECT ?this WHERE { OPTIONAL { ?this ex:q ?w } ?this ex:p ?v }",  # an OPTIONAL first
+        "SELECT ?this WHERE { MINUS { ?this ex:q ?w } ?this ex:p ?v }",  # a MINUS first
+        "SELECT ?this WHERE { BIND (1 AS ?x) ?this ex:p ?v }",  # a BIND first
+        "SELECT ?this WHERE { { ?this ex:p ?v } UNION { ?this ex:q ?v } }",
+        "SELECT ?this WHERE { { SELECT ?this WHERE { ?this ex:p ?v } } }",
+        "SELECT ?this WHERE { GRAPH ?g { ?this ex:p ?v } }",
+        "SELECT ?this WHERE { ?this ex:p ?v } LIMIT 1",
+    ):
+        assert _starts_with(prefix + text) == [], text
+
+
 def test_an_or_of_classes_is_anti_joins_and_answers_as_pyshacl() -> None:
     ors, results = _queries_and_results(HERE / "or-classes-data.ttl", HERE / "or-classes-shapes.ttl")
     assert len(results) == 8
@@ -520,13 +568,18 @@ def test_checks_that_share_focus_nodes_run_as_one_query_and_answer_as_pyshacl() 
     compiler = Compiler(Graph().parse(shapes), Faithful())
     plans = {str(s).rsplit("/", 1)[-1]: compiler.compile_shape(s) for s in compiler.top_shapes()}
     sharing = [p for p in plans["PersonShape"] if p.alone]
-    # name: max count 1, datatype, min length; knows: class, node kind; email: pattern
-    assert len(sharing) == 6 and len({p.focus for p in sharing}) == 1
+    # knows: class, node kind; email: pattern
+    assert len(sharing) == 3 and len({p.focus for p in sharing}) == 1
+    # name: max count 1, datatype, min length start from ?this along ex:name, which a target names
+    # (sh:targetSubjectsOf): their own first triple finds focus nodes only, so they need no focus
+    implied = [p.query for p in plans["PersonShape"] if "targetObject" not in p.query]
+    assert len(implied) == 3
+    assert all(q.split("{ ", 1)[1].startswith("?this <https://example.org/shared/name>") for q in implied)
     assert not any(p.alone for p in plans["TeamShape"])  # sh:targetNode: each alone, from the node
     # min count (MINUS), max count 2 (GROUP BY), and the two longer paths: each alone
-    alone = [p.query for p in plans["PersonShape"] if not p.alone]
+    alone = [p.query for p in plans["PersonShape"] if not p.alone and p.query not in implied]
     assert len(alone) == 4 and all(("MINUS" in q) + ("GROUP BY" in q) + ("info>/" in q) == 1 for q in alone)
-    assert fused(sharing).count("BIND (") == 6
+    assert fused(sharing).count("BIND (") == 3
     found = {
         engine: sorted(
             (

@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, Literal, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -116,6 +116,7 @@ _INTEGERS = {
     XSD.unsignedShort: (0, 2**16 - 1), XSD.unsignedByte: (0, 255),
 }  # fmt: skip
 _SUBCLASS = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+_THIS = Variable("this")
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,9 @@ class Compiler:
         self.faithful = faithful
         self.names = _Names()
         self._components = self._read_components()
+        #: For each focus sub-select :meth:`_focus` wrote, the triple patterns that each put ``?this``
+        #: among its focus nodes (one per target; see :class:`Implies`).
+        self._implied: dict[str, Implies] = {}
 
     # --- which shapes --------------------------------------------------------------------------
 
@@ -315,19 +319,23 @@ class Compiler:
 
     def _focus(self, shape: Node) -> str:
         """A pattern binding ``?this`` to each focus node of ``shape``, once."""
-        parts = []
-        for c in self.g.objects(shape, SH.targetClass):
+        parts, implied = [], Implies()
+        classes = [*self.g.objects(shape, SH.targetClass), *([shape] if self._is_class(shape) else [])]
+        for c in classes:
             parts.append(f"{{ ?this {_SUBCLASS} {self._term(c)} }}")
-        if self._is_class(shape):
-            parts.append(f"{{ ?this {_SUBCLASS} {self._term(shape)} }}")
+            implied.classes.add(c)  # rdfs:subClassOf* includes the class itself
         for p in self.g.objects(shape, SH.targetSubjectsOf):
             parts.append(f"{{ ?this {self._iri(p)} ?targetObject }}")
+            implied.subjects_of.add(p)
         for p in self.g.objects(shape, SH.targetObjectsOf):
             parts.append(f"{{ ?targetSubject {self._iri(p)} ?this }}")
+            implied.objects_of.add(p)
         nodes = list(self.g.objects(shape, SH.targetNode))
         if nodes:
             parts.append(f"{{ VALUES ?this {{ {' '.join(self._term(n) for n in nodes)} }} }}")
-        return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+        focus = "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
+        self._implied[focus] = implied
+        return focus
 
     def _plans(self, shape: Node, focus: str) -> Iterator[Plan]:
         """The plans of ``shape`` for the focus nodes ``focus`` binds to ``?this``."""
@@ -346,7 +354,11 @@ class Compiler:
         ) -> Plan:
             found = Plan(query, shape, component, severity, message, default, path, value)
             alone = _sharable(query, focus)
-            return dataclasses.replace(found, focus=focus, alone=alone) if alone else found
+            if alone is None:
+                return found
+            if self._implied.get(focus, Implies()).by(_first_triple(alone), _THIS):
+                return dataclasses.replace(found, query=alone)  # its first triple finds the focus nodes
+            return dataclasses.replace(found, focus=focus, alone=alone)
 
         values = "BIND (?this AS ?value)" if path is None else f"?this {path} ?value ."
         for predicate, component in _VALUE_COMPONENTS.items():
@@ -406,7 +418,8 @@ class Compiler:
         from cilo.shacl.sparql import compile_constraint, compile_validator
 
         for constraint in self.g.objects(shape, SH.sparql):
-            compiled = compile_constraint(self.g, shape, constraint, focus, severity, path)
+            implied = self._implied.get(focus, Implies())  # none for a nested shape's focus
+            compiled = compile_constraint(self.g, shape, constraint, (focus, implied), severity, path)
             if compiled is not None:
                 yield compiled
         for used, bound in self._applied(shape):
@@ -774,7 +787,8 @@ class Compiler:
 
 #: A triple pattern on ``?this`` along one predicate (not a longer path: evaluated without its focus
 #: nodes, ``?this <p>* ?v`` would pair every node with itself).
-_PREDICATE_FIRST = re.compile(r"\?this <[^<>\s]*> \?\w+ ")
+_SHARABLE_HEAD = re.compile(r"SELECT DISTINCT \?this( \?value)? WHERE \{ ")
+_PREDICATE_FIRST = re.compile(r"\?this <([^<>\s]*)> \?(\w+) ")
 
 
 def _sharable(query: str, focus: str) -> str | None:
@@ -783,11 +797,19 @@ def _sharable(query: str, focus: str) -> str | None:
     joining the focus nodes to the query without them (once, for several such queries: :func:`fused`)
     keeps the same rows. Focus nodes named by ``sh:targetNode`` are few: they stay in each query, which
     Oxigraph then evaluates from them."""
-    head = re.match(r"SELECT DISTINCT \?this( \?value)? WHERE \{ ", query)
+    head = _SHARABLE_HEAD.match(query)
     if head is None or "VALUES" in focus or not query.startswith(focus, head.end()):
         return None
     rest = query[head.end() + len(focus) + 1 :]
     return query[: head.end()] + rest if _PREDICATE_FIRST.match(rest) else None
+
+
+def _first_triple(alone: str) -> tuple[Node, Node, Node]:
+    """The triple pattern ``?this <predicate> ?v`` that starts a query :func:`_sharable` gave."""
+    head = _SHARABLE_HEAD.match(alone)
+    match = _PREDICATE_FIRST.match(alone, head.end()) if head else None
+    assert match is not None
+    return _THIS, URIRef(match.group(1)), Variable(match.group(2))
 
 
 def fused(plans: list[Plan]) -> str:
@@ -800,6 +822,25 @@ def fused(plans: list[Plan]) -> str:
     assert focus is not None and all(p.focus == focus and p.alone for p in plans)
     branches = " UNION ".join(f"{{ {{ {p.alone} }} BIND ({n} AS ?plan) }}" for n, p in enumerate(plans))
     return f"SELECT * WHERE {{ {focus} {{ {branches} }} }}"
+
+
+@dataclass
+class Implies:
+    """The targets of a shape as triple patterns, each of which binds ``?this`` only to focus nodes:
+    ``?this rdf:type C`` for a class target ``C`` (instances of subclasses are focus nodes too, but a
+    node typed ``C`` itself always is), ``?this p ?o`` for ``sh:targetSubjectsOf p``, ``?s p ?this``
+    for ``sh:targetObjectsOf p``. A node target has none."""
+
+    classes: set[Node] = field(default_factory=set)
+    subjects_of: set[Node] = field(default_factory=set)
+    objects_of: set[Node] = field(default_factory=set)
+
+    def by(self, triple: tuple[Node, Node, Node], this: Node) -> bool:
+        """Whether every match of ``triple`` binds ``this`` to a focus node."""
+        s, p, o = triple
+        return (s == this and p == RDF.type and o in self.classes) or (
+            (s == this and p in self.subjects_of) or (o == this and p in self.objects_of)
+        )
 
 
 @dataclass(frozen=True)
