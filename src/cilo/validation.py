@@ -14,7 +14,7 @@ import datetime
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +90,11 @@ def validate(
                 "an initiative is a blank node; at an endpoint, results can be tied to initiatives only "
                 "by IRI (blank nodes cannot be named from one query to the next): give initiatives IRIs",
             )
-    outcome = run(source, shapes_graph, engine)  # reads files while it compiles the shapes
-    if not isinstance(source, AtEndpoint):
-        initiatives, part_of = initiatives_of(source)
+    # reads files while it compiles the shapes; asks for the initiatives among the compiled queries
+    beside = None if isinstance(source, AtEndpoint) else partial(initiatives_of, source)
+    outcome = run(source, shapes_graph, engine, beside=beside)
+    if beside is not None:
+        initiatives, part_of = outcome.beside
     results = sorted((_with_suggestion(r, shapes_graph) for r in outcome.results), key=order)
     if isinstance(source, Data | InStore):
         results = source.locate(results)

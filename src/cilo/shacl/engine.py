@@ -204,11 +204,17 @@ class Outcome:
     engine: str
     #: The shapes pySHACL validated, and why the compiler declined each.
     declined: dict[Node, str]
+    #: What ``beside`` gave (see :func:`run`).
+    beside: Any = None
 
 
-def run(data: Data | Remote, shapes: Graph, engine: Engine = "auto") -> Outcome:
+def run(
+    data: Data | Remote, shapes: Graph, engine: Engine = "auto", *, beside: Callable[[], Any] | None = None
+) -> Outcome:
     """Validate ``data`` against ``shapes`` (see the module docstring); data in a store or at an
-    endpoint (:mod:`cilo.shacl.remote`) is validated there, on compiled shapes only."""
+    endpoint (:mod:`cilo.shacl.remote`) is validated there, on compiled shapes only. ``beside`` (a
+    caller's own queries of ``data``, once it is read) runs among the compiled queries, and its value
+    is :attr:`Outcome.beside`; its error is raised after theirs."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     remote = not isinstance(data, Data)
@@ -238,12 +244,13 @@ def run(data: Data | Remote, shapes: Graph, engine: Engine = "auto") -> Outcome:
             if faithful.predicates and any(p.templated and _may_read(p, faithful.predicates) for p in plans):
                 declined[shape] = "a SPARQL constraint may read literals Oxigraph would rewrite"
                 del compiled[shape]
-    results += _run_plans(data, [p for plans in compiled.values() for p in plans])
+    found, besides = _run_plans(data, [p for plans in compiled.values() for p in plans], beside)
+    results += found
     if declined:
         assert isinstance(data, Data)
         results += _pyshacl(data, shapes, list(compiled))
     names = (["fast"] if compiled else []) + (["pyshacl"] if declined else [])
-    return Outcome(results, "+".join(names) or "fast", declined)
+    return Outcome(results, "+".join(names) or "fast", declined, besides)
 
 
 def _compile(
@@ -286,9 +293,12 @@ def _may_read(plan: Plan, predicates: set[str]) -> bool:
     return plan.reads is None or bool(plan.reads & predicates)
 
 
-def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]:
+def _run_plans(
+    data: Data | Remote, plans: list[Plan], beside: Callable[[], Any] | None = None
+) -> tuple[list[ValidationResult], Any]:
     """The results of ``plans``, in their order; plans that share their focus nodes run as one query
-    (:func:`~cilo.shacl.compiler.fused`), the others alone, several at a time."""
+    (:func:`~cilo.shacl.compiler.fused`), the others alone, several at a time; and the value of
+    ``beside``, run among them (first: it is short, and the longest queries then end together)."""
 
     def rows_of(query: str, shape: str) -> list[dict[str, Node | None]]:
         try:
@@ -317,12 +327,14 @@ def _run_plans(data: Data | Remote, plans: list[Plan]) -> list[ValidationResult]
         groups.setdefault(plan.focus if plan.focus and plan.alone else str(n), []).append(plan)
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
+        besides = None if beside is None else pool.submit(contextvars.copy_context().run, beside)
         # SPARQL constraints first: the longest (joins over all the data) and the ones with results
         # (a profile's coverage), so the threads end together and the scan for lines starts early
         first = sorted(groups.values(), key=lambda g: not g[0].templated)
         running = [(g, pool.submit(contextvars.copy_context().run, run, g)) for g in first]
         by_plan = {id(p): r for g, future in running for p, r in zip(g, future.result(), strict=True)}
-    return [r for plan in plans for r in by_plan[id(plan)]]
+        value = None if besides is None else besides.result()
+    return [r for plan in plans for r in by_plan[id(plan)]], value
 
 
 def _result(plan: Plan, row: dict[str, Node | None]) -> ValidationResult:
