@@ -82,19 +82,15 @@ def validate(
     if day is not None and isinstance(source, Data):
         query = _NOT_IN_FORCE % (day.isoformat(), day.isoformat())
         source.leave_out({row["a"] for row in source.rows(query) if row["a"] is not None})
-    if isinstance(source, AtEndpoint):
-        initiatives, part_of = initiatives_of(source)
-        if any(isinstance(i, BNode) for i in initiatives):
-            raise InputError(
-                source.name,
-                "an initiative is a blank node; at an endpoint, results can be tied to initiatives only "
-                "by IRI (blank nodes cannot be named from one query to the next): give initiatives IRIs",
-            )
     # reads files while it compiles the shapes; asks for the initiatives among the compiled queries
-    beside = None if isinstance(source, AtEndpoint) else partial(initiatives_of, source)
-    outcome = run(source, shapes_graph, engine, beside=beside)
-    if beside is not None:
-        initiatives, part_of = outcome.beside
+    outcome = run(source, shapes_graph, engine, beside=partial(initiatives_of, source))
+    initiatives, part_of = outcome.beside
+    if isinstance(source, AtEndpoint) and any(isinstance(i, BNode) for i in initiatives):
+        raise InputError(
+            source.name,
+            "an initiative is a blank node; at an endpoint, results can be tied to initiatives only "
+            "by IRI (blank nodes cannot be named from one query to the next): give initiatives IRIs",
+        )
     results = sorted((_with_suggestion(r, shapes_graph) for r in outcome.results), key=order)
     if isinstance(source, Data | InStore):
         results = source.locate(results)
