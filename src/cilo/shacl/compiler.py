@@ -19,6 +19,9 @@ Qualified counts and SPARQL constraints inside nested shapes decline.
 Shared focus nodes. The constraints of a shape whose query starts from ``?this`` along one predicate
 (value-node components, a count of more than 0 or 1) also carry their query without the focus
 sub-select (:attr:`Plan.alone`); the engine runs those of one focus as one query (:func:`fused`).
+When that predicate is one the shape's ``sh:targetSubjectsOf`` names, every match of the query's first
+triple is a focus node: the query runs without the focus sub-select at all (:class:`Implies`; SPARQL
+constraints likewise, :func:`cilo.shacl.sparql.compile_constraint`).
 
 Literals. Oxigraph stores numbers, booleans and date-times in canonical form (``"007"^^xsd:integer``
 becomes ``"7"``, ``xsd:int`` becomes ``xsd:integer``). The engine stores such literals as stand-ins
