@@ -154,6 +154,17 @@ def test_an_endpoint_without_the_ontology_is_told_so(tmp_path: Path) -> None:
         cilo.validate(Endpoint(url))
 
 
+def test_an_endpoint_whose_initiative_is_a_blank_node_is_refused(tmp_path: Path) -> None:
+    store = OxigraphStore(tmp_path / "db")
+    store.load([FIXTURES / "remote" / "blank-initiative.ttl"])
+    store.close()
+    with (
+        servers.serve_store(tmp_path / "db", tmp_path / "served") as url,
+        pytest.raises(cilo.InputError, match=r"an initiative is a blank node; at an endpoint"),
+    ):
+        cilo.validate(Endpoint(url))
+
+
 def pyoxigraph_store_of(path: Path, folder: Path) -> Path:
     """A bare Oxigraph database holding ``path`` only (no ontology)."""
     import pyoxigraph
