@@ -838,6 +838,9 @@ class Implies:
     subjects_of: set[Node] = field(default_factory=set)
     objects_of: set[Node] = field(default_factory=set)
 
+    def __bool__(self) -> bool:
+        return bool(self.classes or self.subjects_of or self.objects_of)
+
     def by(self, triple: tuple[Node, Node, Node], this: Node) -> bool:
         """Whether every match of ``triple`` binds ``this`` to a focus node."""
         s, p, o = triple
