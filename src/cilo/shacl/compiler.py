@@ -359,7 +359,7 @@ class Compiler:
             alone = _sharable(query, focus)
             if alone is None:
                 return found
-            if self._implied.get(focus, Implies()).by(_first_triple(alone), _THIS):
+            if self._implied.get(focus, Implies()).by(_first_triple(alone)):
                 return dataclasses.replace(found, query=alone)  # its first triple finds the focus nodes
             return dataclasses.replace(found, focus=focus, alone=alone)
 
@@ -841,11 +841,11 @@ class Implies:
     def __bool__(self) -> bool:
         return bool(self.classes or self.subjects_of or self.objects_of)
 
-    def by(self, triple: tuple[Node, Node, Node], this: Node) -> bool:
-        """Whether every match of ``triple`` binds ``this`` to a focus node."""
+    def by(self, triple: tuple[Node, Node, Node]) -> bool:
+        """Whether every match of ``triple`` binds ``?this`` to a focus node."""
         s, p, o = triple
-        return (s == this and p == RDF.type and o in self.classes) or (
-            (s == this and p in self.subjects_of) or (o == this and p in self.objects_of)
+        return (s == _THIS and p == RDF.type and o in self.classes) or (
+            (s == _THIS and p in self.subjects_of) or (o == _THIS and p in self.objects_of)
         )
 
 

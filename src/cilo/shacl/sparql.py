@@ -90,7 +90,7 @@ def compile_constraint(
     message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
     query = anti_joins(decode_code_points(text))  # as the engine reads it
     sub_select, implies = focus
-    if not (implies and any(implies.by(t, _THIS) for t in _starts_with(query))):
+    if not (implies and any(implies.by(t) for t in _starts_with(query))):
         query = _joined(query, sub_select)
     return _plan(shapes, shape, _SPARQL_CONSTRAINT, query, text, message, severity)
 
