@@ -37,15 +37,17 @@ def test_fast_engine_equals_pyshacl_on_a_hundred_generated_initiatives(tmp_path:
 
 
 def test_quick_benchmark_profile_runs_and_checks_every_engine() -> None:
+    # N = 30 meets the same shapes and kinds of gap as N = 100 (seven initiatives miss functions),
+    # and pySHACL on cilo's shapes takes seconds there rather than most of the 120 s cap.
     proc = subprocess.run(
-        [sys.executable, BENCH / "run.py", "--sizes", "100", "--runs", "1", "--cap", "120"],
+        [sys.executable, BENCH / "run.py", "--sizes", "30", "--runs", "1", "--cap", "120"],
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     assert "every engine found exactly the generator's missing functions" in proc.stdout
-    row = next(line for line in proc.stdout.splitlines() if line.startswith("| 100 |"))
+    row = next(line for line in proc.stdout.splitlines() if line.startswith("| 30 |"))
     assert "(cap)" not in row  # both pySHACL references ran and matched the ground truth
 
 
