@@ -207,9 +207,11 @@ class Compiler:
     written, as the W3C suite reads them (``"1"^^xsd:boolean`` does not turn ``sh:uniqueLang`` on).
     """
 
-    def __init__(self, shapes: Graph, faithful: Faithful) -> None:
+    def __init__(self, shapes: Graph, faithful: Faithful, *, on_disk: bool = False) -> None:
         self.g = shapes
         self.faithful = faithful
+        #: The queries will run on a store or at an endpoint, where a lookup is a read of the disk.
+        self.on_disk = on_disk
         self.names = _Names()
         self._components = self._read_components()
         #: For each focus sub-select :meth:`_focus` wrote, the triple patterns that each put ``?this``
@@ -422,7 +424,9 @@ class Compiler:
 
         for constraint in self.g.objects(shape, SH.sparql):
             implied = self._implied.get(focus, Implies())  # none for a nested shape's focus
-            compiled = compile_constraint(self.g, shape, constraint, (focus, implied), severity, path)
+            compiled = compile_constraint(
+                self.g, shape, constraint, (focus, implied), severity, path, on_disk=self.on_disk
+            )
             if compiled is not None:
                 yield compiled
         for used, bound in self._applied(shape):

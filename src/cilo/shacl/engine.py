@@ -224,9 +224,9 @@ def run(
     if isinstance(data, Data) and engine != "pyshacl":
         compiled, declined = _meanwhile(data.store, lambda: _compile(shapes, faithful, engine), data._loading)
     elif isinstance(data, AtEndpoint):  # the endpoint answers its probes while the shapes compile
-        compiled, declined = _meanwhile(data.probe, lambda: _compile(shapes, faithful, engine))
+        compiled, declined = _meanwhile(data.probe, lambda: _compile(shapes, faithful, engine, on_disk=True))
     else:
-        compiled, declined = _compile(shapes, faithful, engine)
+        compiled, declined = _compile(shapes, faithful, engine, on_disk=remote)
     for shape, plans in list(compiled.items()):
         if remote and any(p.shapes_graph for p in plans):
             declined[shape] = "a SPARQL query of it reads $shapesGraph, which is not where the data is"
@@ -256,10 +256,11 @@ def run(
 
 
 def _compile(
-    shapes: Graph, faithful: Faithful, engine: Engine
+    shapes: Graph, faithful: Faithful, engine: Engine, *, on_disk: bool = False
 ) -> tuple[dict[Node, list[Plan]], dict[Node, str]]:
-    """The plans of each shape with targets the compiler translates, and why it declined the others."""
-    compiler = Compiler(shapes, faithful)
+    """The plans of each shape with targets the compiler translates, and why it declined the others
+    (``on_disk``: for a store or an endpoint, :class:`~cilo.shacl.compiler.Compiler`)."""
+    compiler = Compiler(shapes, faithful, on_disk=on_disk)
     compiled: dict[Node, list[Plan]] = {}
     declined: dict[Node, str] = {}
     top = compiler.top_shapes()
