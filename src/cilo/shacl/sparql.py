@@ -345,9 +345,7 @@ def _scanned(group: str, inside: list[re.Match[str]], at: int) -> str | None:
                 break
             k += 1
         spans.append((first, closing.end() - at))
-    if not spans or (
-        len(spans) == 1 and not group[1 : spans[0][0]].strip() and not group[spans[0][1] : -1].strip()
-    ):
+    if not spans or [group[1:-1].strip()] == [group[a:b] for a, b in spans]:  # no other part
         return None
     for first, final in reversed(spans):
         group = f"{group[:first]}{{ SELECT * WHERE {{ {group[first:final]} }} }}{group[final:]}"
