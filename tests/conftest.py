@@ -8,10 +8,15 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from rdflib import Graph
 
 from tests import network_guard, repo_guard
+
+if TYPE_CHECKING:
+    from cilo.shacl.remote import InStore
 
 network_guard.install()
 repo_guard.install()
@@ -22,6 +27,17 @@ SHAPE_FIXTURES = FIXTURES / "shapes"
 INPUT = FIXTURES / "input"
 ACCEPTANCE = FIXTURES / "acceptance"
 EXAMPLES = ROOT / "examples"
+
+
+def on_disk(data: Graph | Path) -> InStore:
+    """``data`` in an Oxigraph store as the engine reads it (literals Oxigraph would rewrite kept as
+    stand-ins), to be validated as a store or an endpoint is: with the queries compiled for data on
+    disk, which differ from those for memory only in how they are evaluated."""
+    from cilo.shacl.engine import Data
+    from cilo.shacl.remote import InStore
+
+    source = Data(graphs=[data]) if isinstance(data, Graph) else Data(files=[data])
+    return InStore(db=source.store(), name="the test's store", faithful=source.faithful)
 
 
 def cilo_exe() -> str:
