@@ -544,6 +544,7 @@ def test_a_query_whose_first_triple_finds_focus_nodes_only_runs_without_them_and
     assert found.pop("OtherPredicate") == {("cat", "160")}  # ex:rock is no Person
     assert found.pop("NotFirst") == {("cat", "cat"), ("rock", "rock")}
     assert found.pop("FirstUnion") == {("rock", "Rocky")}
+    assert found.pop("FilterFirst") == {("cat", "cat"), ("rock", "rock")}
     many = {("bob", "None"), ("cat", "None")}  # sh:maxCount 1
     assert found.pop("AgeOfAnything") == big | many | {("rock", "None")}
     assert found.pop("AgeOfPersons") == {("bob", "130"), ("bob", "131"), ("cat", "160")} | many

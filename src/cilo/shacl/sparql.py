@@ -92,6 +92,7 @@ def compile_constraint(
     message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message)
     query = rewritten(decode_code_points(text), on_disk=on_disk)  # as the engine reads it
     sub_select, implies = focus
+    # of the query as rewritten: a MINUS written first (for a FILTER there) reads the focus nodes
     if not (implies and any(implies.by(t) for t in _starts_with(query))):
         query = _joined(query, sub_select)
     return _plan(shapes, shape, _SPARQL_CONSTRAINT, query, text, message, severity)
@@ -231,8 +232,8 @@ def rewritten(text: str, *, on_disk: bool = False) -> str:
     """``text`` (a SELECT query that :func:`check` accepted, code-point escapes decoded) as the engine
     runs it: its anti-joins as ``MINUS`` (:func:`anti_joins`) and, for data on disk, its outermost
     group's unions read through ``SELECT *`` (:func:`unions_scanned`)."""
-    text = anti_joins(text, on_disk=on_disk)
-    return unions_scanned(text) if on_disk else text
+    query = anti_joins(text, on_disk=on_disk)
+    return unions_scanned(query, text) if on_disk else query
 
 
 def anti_joins(text: str, *, on_disk: bool = False) -> str:
@@ -331,15 +332,16 @@ def anti_joins(text: str, *, on_disk: bool = False) -> str:
 _OWNING = {"OPTIONAL", "MINUS", "EXISTS", "GRAPH", "SERVICE", "VALUES"}
 
 
-def unions_scanned(text: str) -> str:
+def unions_scanned(text: str, written: str | None = None) -> str:
     """``text`` (a SELECT query as the engine reads it) with each ``UNION`` at the top of its outermost
     group read through ``{ SELECT * WHERE { ... } }``: for data on disk, where Oxigraph otherwise
     evaluates the ``UNION`` again for each solution of what precedes it, a read of the disk each time
     (the backbone advice on the store at N = 10,000: 1.7 → 1.0 s). ``SELECT *`` projects every
     variable in scope of the ``UNION``, so the group joins the same solutions; an expression inside a
     branch reads that branch's variables alone either way. Found by the lexer and checked against the
-    parse tree: where the two disagree, ``text`` as written."""
-    where = parse_tree(text)[1]["where"]
+    parse tree (of ``written``, the text before :func:`anti_joins`, which adds no union, when given:
+    its tree is at hand): where the two disagree, ``text`` as written."""
+    where = parse_tree(written or text)[1]["where"]
     parts = list(_parts(where)) if getattr(where, "name", None) == "GroupGraphPatternSub" else []
     branches = [len(p["graph"]) for p in parts if p.name == "GroupOrUnionGraphPattern"]
     if all(n < 2 for n in branches):
