@@ -16,10 +16,10 @@ settings: :func:`limits` changes them for a ``with`` block (and the threads and 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import dataclasses
-import functools
 import itertools
 import math
 import re
@@ -362,12 +362,34 @@ def _nodes(tree: object) -> Iterator[object]:
             stack.extend(node)  # type: ignore[arg-type]
 
 
-@functools.lru_cache(maxsize=256)
-def parse_tree(text: str) -> Any:
-    """rdflib's parse tree of a query (pyparsing is slow: once per text)."""
-    from rdflib.plugins.sparql.parser import parseQuery
+#: Parse trees by query text, the most recent last (at most :data:`_KEPT_TREES`).
+_TREES: collections.OrderedDict[str, Any] = collections.OrderedDict()
+_KEPT_TREES = 256
 
-    return parseQuery(text)
+
+def parse_tree(text: str) -> Any:
+    """rdflib's parse tree of a query (pyparsing is slow: once per text). Not to be changed: a caller
+    that changes it takes it with :func:`take_parse_tree`."""
+    tree = _TREES.get(text)
+    if tree is None:
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        tree = _TREES[text] = parseQuery(text)
+        while len(_TREES) > _KEPT_TREES:
+            _TREES.popitem(last=False)
+    return tree
+
+
+def take_parse_tree(text: str) -> Any:
+    """The parse tree of a query, for a caller that changes it (rdflib's ``translateQuery`` does, in
+    place): taken from those :func:`parse_tree` keeps, so that no later caller reads a changed tree
+    (a query read after its translation was no longer seen to hold a ``FILTER NOT EXISTS``)."""
+    tree = _TREES.pop(text, None)
+    if tree is None:
+        from rdflib.plugins.sparql.parser import parseQuery
+
+        tree = parseQuery(text)
+    return tree
 
 
 def lexemes(text: str) -> Iterator[re.Match[str]]:

@@ -34,7 +34,7 @@ from rdflib.paths import Path as RdflibPath
 from rdflib.term import Node
 
 from cilo.errors import ShapesError, UnsupportedError
-from cilo.safety import decode_code_points, first_group, lexemes, parse_tree
+from cilo.safety import decode_code_points, first_group, lexemes, parse_tree, take_parse_tree
 
 if TYPE_CHECKING:
     from cilo.shacl.compiler import Implies
@@ -561,7 +561,7 @@ def algebra(text: str) -> Any:
     """rdflib's algebra of a query, translated from the cached parse tree (no second parse)."""
     from rdflib.plugins.sparql.algebra import translateQuery
 
-    return translateQuery(parse_tree(text)).algebra
+    return translateQuery(take_parse_tree(text)).algebra
 
 
 def _has(node: Any, key: str) -> bool:
