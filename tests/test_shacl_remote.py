@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import BNode
@@ -79,7 +80,7 @@ def test_a_store_gives_the_report_the_files_give(on_files: ValidationReport, sto
     assert report.engine == "fast"
 
 
-def test_a_large_store_runs_one_query_at_a_time_and_gives_the_same_report(
+def test_a_large_store_runs_one_query_at_a_time_written_to_look_up_and_gives_the_same_report(
     on_files: ValidationReport, store_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cilo.shacl import engine, remote
@@ -87,9 +88,17 @@ def test_a_large_store_runs_one_query_at_a_time_and_gives_the_same_report(
     store = OxigraphStore(store_dir, read_only=True)
     source = store.shacl_source()
     assert 0 < source.triples <= len(store)
-    assert source.queries_at_once == (os.cpu_count() or 1)  # small: one a core
+    assert source.queries_at_once == (os.cpu_count() or 1) and source.hashes  # small: one a core
     monkeypatch.setattr(remote, "ONE_AT_A_TIME_FROM", source.triples)  # as if it were large
-    assert store.shacl_source().queries_at_once == 1
+    assert store.shacl_source().queries_at_once == 1 and not store.shacl_source().hashes
+    compiled: list[bool] = []
+    real_compile = engine._compile
+
+    def noted(*args: Any, on_disk: bool = False) -> Any:
+        compiled.append(on_disk)
+        return real_compile(*args, on_disk=on_disk)
+
+    monkeypatch.setattr(engine, "_compile", noted)
     workers: list[int | None] = []
     real = engine.ThreadPoolExecutor
 
@@ -99,7 +108,7 @@ def test_a_large_store_runs_one_query_at_a_time_and_gives_the_same_report(
 
     monkeypatch.setattr(engine, "ThreadPoolExecutor", counted)
     assert _key(cilo.validate(store)) == _key(on_files)
-    assert workers == [1]
+    assert workers == [1] and compiled == [False]  # the queries look up, as in memory: less memory
 
 
 def test_an_endpoint_gives_the_report_the_files_give(on_files: ValidationReport, endpoint: str) -> None:

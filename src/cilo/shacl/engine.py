@@ -226,7 +226,9 @@ def run(
     elif isinstance(data, AtEndpoint):  # the endpoint answers its probes while the shapes compile
         compiled, declined = _meanwhile(data.probe, lambda: _compile(shapes, faithful, engine, on_disk=True))
     else:
-        compiled, declined = _compile(shapes, faithful, engine, on_disk=remote)
+        compiled, declined = _compile(
+            shapes, faithful, engine, on_disk=isinstance(data, InStore) and data.hashes
+        )
     for shape, plans in list(compiled.items()):
         if remote and any(p.shapes_graph for p in plans):
             declined[shape] = "a SPARQL query of it reads $shapesGraph, which is not where the data is"
