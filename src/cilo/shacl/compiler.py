@@ -23,6 +23,14 @@ When that predicate is one the shape's ``sh:targetSubjectsOf`` names, every matc
 triple is a focus node: the query runs without the focus sub-select at all (:class:`Implies`; SPARQL
 constraints likewise, :func:`cilo.shacl.sparql.compile_constraint`).
 
+Data on disk. In a store or at an endpoint each index lookup reads the disk, about ten times its
+cost in memory, while a scan costs about the same. There (``on_disk``) a count of more than one value
+groups instead of looking up one other value per value, a qualified shape that asks only for a class
+joins the class's instances (found once) instead of testing each value, and SPARQL constraints are
+rewritten to hash what they join (:func:`cilo.shacl.sparql.rewritten`): the same solutions, computed
+with scans instead of lookups (cilo's shapes on the store at N = 10,000: 11.3 → 5.5 s). A hash table
+holds what it joins, so a large store keeps the forms for memory (:attr:`cilo.shacl.remote.InStore.hashes`).
+
 Literals. Oxigraph stores numbers, booleans and date-times in canonical form (``"007"^^xsd:integer``
 becomes ``"7"``, ``xsd:int`` becomes ``xsd:integer``). The engine stores such literals as stand-ins
 that keep the lexical form (:mod:`cilo.shacl.literals`); the queries here read their value and datatype

@@ -13,7 +13,9 @@ and an ASK validator becomes ``FILTER NOT EXISTS { its pattern }`` over the valu
 pre-bound by substitution, as the specification defines it: ``$currentShape``, ``$PATH`` and
 ``$shapesGraph`` (the shapes graph is held beside the data in a named graph, :data:`SHAPES_GRAPH`).
 A ``FILTER NOT EXISTS`` that is an anti-join runs as ``MINUS`` (:func:`anti_joins`): the same rows,
-computed once instead of once per solution.
+computed once instead of once per solution. For data on disk, unions and the parts of a ``MINUS`` are
+read through ``SELECT *`` too, which Oxigraph joins by hashing rather than by a lookup per row
+(:func:`rewritten`).
 
 Queries the specification forbids (§5.2.1: ``MINUS``, ``SERVICE``, ``VALUES``, a sub-select that
 does not return ``$this``, ``AS $this``) are a :class:`cilo.ShapesError` naming shape and construct.
