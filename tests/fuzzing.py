@@ -157,14 +157,14 @@ def service_queries() -> st.SearchStrategy[str]:
 def service_outcome(text: str) -> Outcome:
     """``"slip"`` when rdflib's parse of ``text`` holds a SERVICE and cilo's check lets it through;
     else ``"rejected"`` or ``"accepted"`` by cilo's check (a crash when it raises anything else)."""
-    from cilo.safety import _nodes, check_query, parse_tree
+    from cilo.safety import check_query, nodes, parse_tree
 
     try:
         tree = parse_tree(text)
     except Exception:
         tree = None
     has_service = tree is not None and any(
-        getattr(n, "name", None) == "ServiceGraphPattern" for n in _nodes(tree)
+        getattr(n, "name", None) == "ServiceGraphPattern" for n in nodes(tree)
     )
     outcome = classify(lambda: check_query(text))
     return "slip" if has_service and outcome == "accepted" else outcome

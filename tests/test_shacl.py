@@ -472,8 +472,8 @@ def test_each_anti_join_is_written_as_minus_where_it_may_stand_and_nothing_else(
         on_disk = next((p for p in (query.with_suffix(".disk.rq"), expected) if p.exists()), query)
         assert rewritten(text, on_disk=True) == on_disk.read_text(encoding="utf-8"), query.name
         assert rewritten(text) == anti_joins(text)
-    assert written == 8 and len(QUERIES) == 14
-    assert len(list(NOT_EXISTS.glob("*.disk.rq"))) == 3
+    assert written == 9 and len(QUERIES) == 15
+    assert len(list(NOT_EXISTS.glob("*.disk.rq"))) == 4
 
 
 def _ne(s: str, p: str, o: str) -> tuple[URIRef, URIRef, URIRef]:
@@ -528,7 +528,7 @@ def test_an_anti_join_written_as_minus_removes_what_not_exists_removes(
 
 _Q_SUBJECTS = ["$this", "?a", "?b", "ex:a"]
 _Q_OBJECTS = ["$this", "?a", "?b", "?c", "ex:C", "ex:a", '"x"']
-_Q_PREDICATES = ["ex:p", "ex:q", "ex:sub", "a", "ex:sub+", "ex:p/ex:q", "^ex:p"]
+_Q_PREDICATES = ["ex:p", "ex:q", "ex:sub", "a", "ex:sub+", "ex:sub*", "ex:q?", "ex:p/ex:q", "^ex:p"]
 
 
 def _q_triple(draw: st.DrawFn) -> str:

@@ -344,13 +344,13 @@ def _check_parse_tree(text: str, source: str, *, allow_service: bool) -> None:
         tree = parse_tree(text)
     except Exception:
         return
-    if any(getattr(part, "name", None) == "DatasetClause" for part in _nodes(tree)):
+    if any(getattr(part, "name", None) == "DatasetClause" for part in nodes(tree)):
         raise _refusal("FROM", source, None)
-    if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _nodes(tree)):
+    if not allow_service and any(getattr(n, "name", None) == "ServiceGraphPattern" for n in nodes(tree)):
         raise _refusal("SERVICE", source, None)
 
 
-def _nodes(tree: object) -> Iterator[object]:
+def nodes(tree: object) -> Iterator[object]:
     """Every node of a parse tree."""
     stack = [tree]
     while stack:

@@ -29,14 +29,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pyparsing import ParseResults
-from rdflib import OWL, Graph, Literal, URIRef, Variable
+from rdflib import OWL, BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import SH
 from rdflib.paths import NegatedPath
 from rdflib.paths import Path as RdflibPath
 from rdflib.term import Node
 
 from cilo.errors import ShapesError, UnsupportedError
-from cilo.safety import decode_code_points, first_group, lexemes, parse_tree, take_parse_tree
+from cilo.safety import decode_code_points, first_group, lexemes, nodes, parse_tree, take_parse_tree
 
 if TYPE_CHECKING:
     from cilo.shacl.compiler import Implies
@@ -275,8 +275,8 @@ def anti_joins(text: str, *, on_disk: bool = False) -> str:
     bounding = {"TriplesBlock", "GroupOrUnionGraphPattern"} if on_disk else {"TriplesBlock"}
     triples = [p for p in parts if p.name in bounding]
     everywhere = {_THIS} | _certain(triples)
-    # per FILTER: where its MINUS goes ("here" or "end"), P's variables, and those the rest names
-    placed: list[tuple[str, set[Variable], set[Variable]] | None] = []
+    # per FILTER: where its MINUS goes ("here" or "end"), P's parts, and the variables the rest names
+    placed: list[tuple[str, list[Any], set[Variable]] | None] = []
     for n, part in enumerate(parts):
         if part.name != "Filter":
             continue
@@ -288,7 +288,7 @@ def anti_joins(text: str, *, on_disk: bool = False) -> str:
         later = {v for p in parts[n + 1 :] if p.name != "Filter" for v in _variables(p)}
         here = _certain(pattern) & before and (_variables(pattern) & later) <= before
         elsewhere = {_THIS} | {v for p in parts if p is not part for v in _variables(p)}
-        placed.append(("here" if here else "end", _variables(pattern), _variables(pattern) & elsewhere))
+        placed.append(("here" if here else "end", pattern, _variables(pattern) & elsewhere))
     if not any(placed):
         return text
     start = first_group(text) + 1
@@ -312,7 +312,8 @@ def anti_joins(text: str, *, on_disk: bool = False) -> str:
     if any(" ".join(t.group().upper() for t in tokens[i + 1 : i + 4]) != "NOT EXISTS {" for i, *_ in chosen):
         return text  # a comment stands between the words: as written
     out, last, minus = [], 0, []
-    for i, where, variables, shared in chosen:
+    for i, where, pattern, shared in chosen:
+        variables = _variables(pattern)
         opening, closing = tokens[i + 3], _closing(tokens, i + 3)
         if closing is None:  # the parser read it whole, so this cannot be: leave it as written
             return text
@@ -323,7 +324,7 @@ def anti_joins(text: str, *, on_disk: bool = False) -> str:
         group = text[span[0] : span[1]]
         if on_disk:
             inside = tokens[i + 4 : tokens.index(closing)]
-            group = _scanned(group, inside, span[0] - start) or group
+            group = _scanned(group, inside, span[0] - start, pattern) or group
         written = f"MINUS {{ SELECT DISTINCT {kept} WHERE {group} }}" if kept else f"MINUS {group}"
         out.append(written) if where == "here" else minus.append(f" {written}")
         last = start + closing.end()
@@ -340,28 +341,46 @@ def unions_scanned(text: str, written: str | None = None) -> str:
     evaluates the ``UNION`` again for each solution of what precedes it, a read of the disk each time
     (the backbone advice on the store at N = 10,000: 1.7 → 1.0 s). ``SELECT *`` projects every
     variable in scope of the ``UNION``, so the group joins the same solutions; an expression inside a
-    branch reads that branch's variables alone either way. Found by the lexer and checked against the
-    parse tree (of ``written``, the text before :func:`anti_joins`, which adds no union, when given:
-    its tree is at hand): where the two disagree, ``text`` as written."""
+    branch reads that branch's variables alone either way. A ``UNION`` with a path of zero or more
+    steps (``*``, ``?``) stays as written (:func:`_read_whole`). Found by the lexer and checked against
+    the parse tree (of ``written``, the text before :func:`anti_joins`, which adds no union, when
+    given: its tree is at hand): where the two disagree, ``text`` as written."""
     where = parse_tree(written or text)[1]["where"]
     parts = list(_parts(where)) if getattr(where, "name", None) == "GroupGraphPatternSub" else []
-    branches = [len(p["graph"]) for p in parts if p.name == "GroupOrUnionGraphPattern"]
-    if all(n < 2 for n in branches):
+    groups = [p for p in parts if p.name == "GroupOrUnionGraphPattern"]
+    if all(len(g["graph"]) < 2 for g in groups):
         return text
     start = first_group(text) + 1
-    tokens, spans, owned, k = list(lexemes(text[start:])), [], False, 0
-    while k < len(tokens) and tokens[k].lastgroup != "close":  # the outermost group's own tokens
+    tokens = list(lexemes(text[start:]))
+    closing = _closing([next(lexemes("{")), *tokens], 0)  # the outermost group's own lexemes end there
+    spans = None if closing is None else _group_spans(tokens[: tokens.index(closing)])
+    if spans is None or [n for *_, n in spans] != [len(g["graph"]) for g in groups]:
+        return text
+    for (first, final, count), group in reversed(list(zip(spans, groups, strict=True))):
+        if count > 1 and _read_whole(group):
+            first, final = first + start, final + start
+            text = f"{text[:first]}{{ SELECT * WHERE {{ {text[first:final]} }} }}{text[final:]}"
+    return text
+
+
+def _group_spans(tokens: list[re.Match[str]]) -> list[tuple[int, int, int]] | None:
+    """Where each group, with the groups ``UNION`` joins to it, stands among ``tokens`` (the lexemes of
+    one group's inside, at its top): (start, end, how many groups), in the text the lexemes were
+    found in; a group that ``OPTIONAL``, ``MINUS``, ``EXISTS``, ``GRAPH``, ``SERVICE`` or ``VALUES``
+    own is none. None when a bracket is not closed."""
+    spans, owned, k = [], False, 0
+    while k < len(tokens):
         token = tokens[k]
         if token.lastgroup == "word" and token.group().upper() in _OWNING:
             owned = True
         if token.lastgroup != "open":
             k += 1
             continue
-        first, count = k, 0
+        count = 0
         while True:  # a bracket, or a group and those UNION joins to it
             closing = _closing(tokens, k)
             if closing is None:
-                return text
+                return None
             k, count = tokens.index(closing, k) + 1, count + 1
             if token.group() != "{" or k + 1 >= len(tokens) or tokens[k].group().upper() != "UNION":
                 break
@@ -369,45 +388,59 @@ def unions_scanned(text: str, written: str | None = None) -> str:
         if token.group() == "{" and owned:
             owned = False
         elif token.group() == "{":
-            spans.append((tokens[first].start() + start, closing.end() + start, count))
-    if [n for *_, n in spans] != branches:
-        return text
-    for first, end, count in reversed(spans):
-        if count > 1:
-            text = f"{text[:first]}{{ SELECT * WHERE {{ {text[first:end]} }} }}{text[end:]}"
-    return text
+            spans.append((token.start(), closing.end(), count))
+    return spans
 
 
-def _scanned(group: str, inside: list[re.Match[str]], at: int) -> str | None:
+def _read_whole(part: Any) -> bool:
+    """Whether a part of a group may be read through ``SELECT *``: each path of zero or more steps
+    (``p*``, ``p?``) in it has an end that a constant or another triple pattern of its block binds.
+    Read alone with both ends free, such a path matches every node of the data (the contradiction
+    check on the store with ``?first rdfs:subClassOf* ?a`` read so: 0.66 → 6.7 s)."""
+    for block in nodes(part):
+        if getattr(block, "name", None) != "TriplesBlock":
+            continue
+        flat = block["triples"]  # type: ignore[index]
+        triples = [tuple(t[k : k + 3]) for t in flat for k in range(0, len(t), 3)]
+        for n, (subject, path, object_) in enumerate(triples):
+            if not any(_zero_or_more(e) for e in nodes(path)):
+                continue
+            others = {
+                term
+                for m, triple in enumerate(triples)
+                if m != n
+                for term in (triple[0], triple[2])
+                if isinstance(term, Variable | BNode)
+            }
+            if all(isinstance(end, Variable | BNode) and end not in others for end in (subject, object_)):
+                return False
+    return True
+
+
+def _zero_or_more(node: Any) -> bool:
+    """Whether a node of a parse tree is a path element of zero or more steps (``p*``, ``p?``)."""
+    return getattr(node, "name", None) == "PathElt" and node.get("mod") in ("*", "?")
+
+
+def _scanned(group: str, inside: list[re.Match[str]], at: int, pattern: list[Any]) -> str | None:
     """``group`` (a monotone group as written, its braces included; ``inside``: the lexemes between
-    its braces, found at ``at`` before it) with each group or ``UNION`` of groups at its top read
-    through ``{ SELECT * WHERE { ... } }``; None when it has no other part, or a blank node label.
+    its braces, found at ``at`` before it; ``pattern``: its parts in the parse tree) with each group
+    or ``UNION`` of groups at its top read through ``{ SELECT * WHERE { ... } }`` (unless
+    :func:`_read_whole` says no); None when it has no other part, or a blank node label.
 
     ``SELECT *`` projects every variable in scope of what it reads, so each part has the same
     solutions, and the group joins the same parts. A blank node label is a variable that ``SELECT *``
     would not project (and two parts may not share one): such a group is left as written."""
     if any(m.lastgroup == "name" and m.group().startswith("_:") for m in inside):
         return None
-    spans: list[tuple[int, int]] = []  # where each top-level group or union starts and ends in group
-    k = 0
-    while k < len(inside):
-        if inside[k].group() != "{":
-            k += 1
-            continue
-        first = inside[k].start() - at
-        while True:
-            closing = _closing(inside, k)
-            if closing is None:
-                return None
-            k = inside.index(closing) + 1
-            if k + 1 >= len(inside) or inside[k].group().upper() != "UNION" or inside[k + 1].group() != "{":
-                break
-            k += 1
-        spans.append((first, closing.end() - at))
-    if not spans or [group[1:-1].strip()] == [group[a:b] for a, b in spans]:  # no other part
+    groups = [p for p in pattern if p.name == "GroupOrUnionGraphPattern"]
+    spans = _group_spans(inside)
+    if not spans or len(spans) != len(groups) or len(pattern) < 2:  # no other part, or disagreeing
         return None
-    for first, final in reversed(spans):
-        group = f"{group[:first]}{{ SELECT * WHERE {{ {group[first:final]} }} }}{group[final:]}"
+    for (first, final, _), part in reversed(list(zip(spans, groups, strict=True))):
+        if _read_whole(part):
+            first, final = first - at, final - at
+            group = f"{group[:first]}{{ SELECT * WHERE {{ {group[first:final]} }} }}{group[final:]}"
     return group
 
 
