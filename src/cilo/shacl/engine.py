@@ -9,7 +9,6 @@ in-memory Oxigraph store holding the data with its literals as written (:mod:`ci
 from __future__ import annotations
 
 import contextvars
-import dataclasses
 import os
 import re
 import threading
@@ -215,21 +214,7 @@ def run(
     """Validate ``data`` against ``shapes`` (see the module docstring); data in a store or at an
     endpoint (:mod:`cilo.shacl.remote`) is validated there, on compiled shapes only. ``beside`` (a
     caller's own queries of ``data``, once it is read) runs among the compiled queries, and its value
-    is :attr:`Outcome.beside`; its error is raised after theirs. Where the data is there already (an
-    endpoint, a store not so large that its queries run one at a time), ``beside`` runs while the
-    shapes compile (0.3 s of the store's 5.5 at N = 10,000)."""
-    if beside is None or isinstance(data, Data) or not data.hashes:
-        return _run(data, shapes, engine, beside)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # with the caller's cilo.limits
-        asked = pool.submit(contextvars.copy_context().run, beside)
-        outcome = _run(data, shapes, engine)
-        return dataclasses.replace(outcome, beside=asked.result())
-
-
-def _run(
-    data: Data | Remote, shapes: Graph, engine: Engine = "auto", beside: Callable[[], Any] | None = None
-) -> Outcome:
-    """:func:`run`, ``beside`` among the compiled queries."""
+    is :attr:`Outcome.beside`; its error is raised after theirs."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     remote = not isinstance(data, Data)
