@@ -543,16 +543,17 @@ def _q_parts(draw: st.DrawFn, depth: int, *, outermost: bool = False, monotone: 
         kinds = ["triple", "triple"] + ["union", "group"] * (depth > 0)
     else:
         kinds = ["triple", "triple", "filter"] + ["union", "group", "optional", "not exists"] * (depth > 0)
-        kinds += ["not exists"] * outermost
+        kinds += ["not exists", "not exists", "filter"] * outermost  # anti-joins, and filters beside
     parts = []
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.integers(1, 4 if outermost else 3))):
         kind = draw(st.sampled_from(kinds))
         inner = lambda: _q_parts(draw, depth - 1, monotone=monotone)  # noqa: E731
         if kind == "triple":
             parts.append(_q_triple(draw))
         elif kind == "filter":
             variable, term = draw(st.sampled_from(_Q_OBJECTS[:4])), draw(st.sampled_from(["ex:C", "ex:a"]))
-            parts.append(f"FILTER ({variable} != {term})")
+            reads_text = f'FILTER (!CONTAINS(STR({variable}), "C"))'
+            parts.append(draw(st.sampled_from([f"FILTER ({variable} != {term})", reads_text])))
         elif kind == "union":
             parts.append(" UNION ".join(f"{{ {inner()} }}" for _ in range(draw(st.integers(2, 3)))))
         elif kind == "group":
@@ -563,7 +564,8 @@ def _q_parts(draw: st.DrawFn, depth: int, *, outermost: bool = False, monotone: 
             pattern = _q_parts(draw, depth - 1, monotone=draw(st.booleans()))
             parts.append(f"FILTER NOT EXISTS {{ {pattern} }}")
     if outermost and draw(st.booleans()):  # ?z is bound there only: a second BIND of it is an error
-        parts.insert(draw(st.integers(0, len(parts))), "BIND (ex:b AS ?z)")
+        bind = draw(st.sampled_from(["BIND (ex:b AS ?z)", "BIND (STR(?a) AS ?z)"]))
+        parts.insert(draw(st.integers(0, len(parts))), bind)
     return " ".join(parts)
 
 
