@@ -221,14 +221,15 @@ def run(
     if remote and engine == "pyshacl":
         raise UsageError(f"pySHACL cannot validate {data.name}: it needs the data in memory (give the files)")
     faithful = data.faithful
+    on_disk = not isinstance(data, Data) and data.hashes  # queries that hash, not look up (remote.py)
     if isinstance(data, Data) and engine != "pyshacl":
         compiled, declined = _meanwhile(data.store, lambda: _compile(shapes, faithful, engine), data._loading)
     elif isinstance(data, AtEndpoint):  # the endpoint answers its probes while the shapes compile
-        compiled, declined = _meanwhile(data.probe, lambda: _compile(shapes, faithful, engine, on_disk=True))
-    else:
-        compiled, declined = _compile(
-            shapes, faithful, engine, on_disk=isinstance(data, InStore) and data.hashes
+        compiled, declined = _meanwhile(
+            data.probe, lambda: _compile(shapes, faithful, engine, on_disk=on_disk)
         )
+    else:
+        compiled, declined = _compile(shapes, faithful, engine, on_disk=on_disk)
     for shape, plans in list(compiled.items()):
         if remote and any(p.shapes_graph for p in plans):
             declined[shape] = "a SPARQL query of it reads $shapesGraph, which is not where the data is"
