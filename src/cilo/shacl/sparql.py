@@ -13,9 +13,9 @@ and an ASK validator becomes ``FILTER NOT EXISTS { its pattern }`` over the valu
 pre-bound by substitution, as the specification defines it: ``$currentShape``, ``$PATH`` and
 ``$shapesGraph`` (the shapes graph is held beside the data in a named graph, :data:`SHAPES_GRAPH`).
 A ``FILTER NOT EXISTS`` that is an anti-join runs as ``MINUS`` (:func:`anti_joins`): the same rows,
-computed once instead of once per solution. For data on disk, unions and the parts of a ``MINUS`` are
-read through ``SELECT *`` too, which Oxigraph joins by hashing rather than by a lookup per row
-(:func:`rewritten`).
+computed once instead of once per solution. For data on disk, the groups and unions of the outermost
+group and the parts of a ``MINUS`` are read through ``SELECT *`` too, which Oxigraph joins by hashing
+rather than by a lookup per row (:func:`rewritten`).
 
 Queries the specification forbids (§5.2.1: ``MINUS``, ``SERVICE``, ``VALUES``, a sub-select that
 does not return ``$this``, ``AS $this``) are a :class:`cilo.ShapesError` naming shape and construct.
@@ -83,7 +83,7 @@ def compile_constraint(
 ) -> Any:
     """The plan of one SPARQL constraint of ``shape``, for the focus nodes ``focus`` binds to ``?this``
     (its sub-select, and the triple patterns that bind ``?this`` only to focus nodes: then a query
-    that starts with one has no need of it, :func:`_starts_with`); ``on_disk``: see :func:`anti_joins`."""
+    that starts with one has no need of it, :func:`_starts_with`); ``on_disk``: see :func:`rewritten`."""
     if shapes.value(constraint, SH.deactivated) == Literal(True):
         return None
     select = shapes.value(constraint, SH.select)
