@@ -358,10 +358,18 @@ def groups_scanned(text: str, written: str | None = None) -> str:
     spans = None if closing is None else _group_spans(tokens[: tokens.index(closing)])
     if spans is None or [n for *_, n in spans] != [len(g["graph"]) for g in groups]:
         return text
-    for (first, final, _), group in reversed(list(zip(spans, groups, strict=True))):
-        if _read_whole(group) and all(getattr(n, "name", None) != "SubSelect" for n in nodes(group)):
-            first, final = first + start, final + start
-            text = f"{text[:first]}{{ SELECT * WHERE {{ {text[first:final]} }} }}{text[final:]}"
+    chosen = [
+        (first + start, final + start)
+        for (first, final, _), group in zip(spans, groups, strict=True)
+        if _read_whole(group) and all(getattr(n, "name", None) != "SubSelect" for n in nodes(group))
+    ]
+    return _selected(text, chosen)
+
+
+def _selected(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each of ``spans`` (start, end; in order, apart) read through ``SELECT *``."""
+    for first, final in reversed(spans):
+        text = f"{text[:first]}{{ SELECT * WHERE {{ {text[first:final]} }} }}{text[final:]}"
     return text
 
 
@@ -439,11 +447,8 @@ def _scanned(group: str, inside: list[re.Match[str]], at: int, pattern: list[Any
     spans = _group_spans(inside)
     if not spans or len(spans) != len(groups) or len(pattern) < 2:  # no other part, or disagreeing
         return None
-    for (first, final, _), part in reversed(list(zip(spans, groups, strict=True))):
-        if _read_whole(part):
-            first, final = first - at, final - at
-            group = f"{group[:first]}{{ SELECT * WHERE {{ {group[first:final]} }} }}{group[final:]}"
-    return group
+    chosen = [(a - at, b - at) for (a, b, _), part in zip(spans, groups, strict=True) if _read_whole(part)]
+    return _selected(group, chosen)
 
 
 def _named_outside(text: str, start: int, end: int) -> set[Variable]:
