@@ -366,12 +366,11 @@ class Compiler:
             path: Node | None = path_node,
         ) -> Plan:
             found = Plan(query, shape, component, severity, message, default, path, value)
+            unfocused = _implied_focus(query, focus, self._implied.get(focus, Implies()))
+            if unfocused is not None:
+                return dataclasses.replace(found, query=unfocused)  # its first triple finds them
             alone = _sharable(query, focus)
-            if alone is None:
-                return found
-            if self._implied.get(focus, Implies()).by(_first_triple(alone)):
-                return dataclasses.replace(found, query=alone)  # its first triple finds the focus nodes
-            return dataclasses.replace(found, focus=focus, alone=alone)
+            return found if alone is None else dataclasses.replace(found, focus=focus, alone=alone)
 
         values = "BIND (?this AS ?value)" if path is None else f"?this {path} ?value ."
         for predicate, component in _VALUE_COMPONENTS.items():
@@ -472,9 +471,6 @@ class Compiler:
                 query = _counted(
                     focus, lambda v: f"?this {path} {v} .", compare, n, path, on_disk=self.on_disk
                 )
-                along = _along(path)
-                if compare == ">" and along and self._implied.get(focus, Implies()).by(along):
-                    query = query.replace(f"{{ {focus} ", "{ ", 1)  # each value's ?this is a focus node
                 word = "Less" if key == SH.minCount else "More"
                 yield plan(
                     query, component, f"{word} than {n} values on {self.g.value(shape, SH.path)}", None
@@ -832,18 +828,19 @@ def _sharable(query: str, focus: str) -> str | None:
     return query[: head.end()] + rest if _PREDICATE_FIRST.match(rest) else None
 
 
-def _along(path: str) -> tuple[Node, Node, Node] | None:
-    """The triple pattern ``?this <predicate> ?v`` of a path that is a predicate (else None)."""
-    predicate = path.startswith("<") and path.endswith(">")
-    return (_THIS, URIRef(path[1:-1]), Variable("v")) if predicate else None
-
-
-def _first_triple(alone: str) -> tuple[Node, Node, Node]:
-    """The triple pattern ``?this <predicate> ?v`` that starts a query :func:`_sharable` gave."""
-    head = _SHARABLE_HEAD.match(alone)
-    match = _PREDICATE_FIRST.match(alone, head.end()) if head else None
-    assert match is not None
-    return _THIS, URIRef(match.group(1)), Variable(match.group(2))
+def _implied_focus(query: str, focus: str, implied: Implies) -> str | None:
+    """``query`` without its focus sub-select, when the part right after it in the outermost group is
+    a triple pattern ``?this <predicate> ?v`` that ``implied`` says binds ``?this`` to focus nodes only:
+    every solution of the group joins a match of it, so joining the focus nodes too removes none (the
+    operators above, filters, ``OPTIONAL``, ``MINUS`` and grouping, add no solution); else None."""
+    at = query.find(f"{{ {focus} ")
+    if at < 0 or not implied:
+        return None
+    rest = at + len(focus) + 3
+    first = _PREDICATE_FIRST.match(query, rest)
+    if first is None or not implied.by((_THIS, URIRef(first.group(1)), Variable(first.group(2)))):
+        return None
+    return query[: at + 2] + query[rest:]
 
 
 def fused(plans: list[Plan]) -> str:
