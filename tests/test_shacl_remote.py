@@ -7,6 +7,7 @@ its own way), and what cannot be checked there is refused, never answered wrongl
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,44 @@ def test_literals_the_store_rewrote_refuse_the_shapes_that_read_them(tmp_path: P
     # shapes that do not read the rewritten predicate still run there
     assert _key(cilo.validate(store)) == _key(cilo.validate(data))
     store.close()
+
+
+def test_a_constraint_that_counts_matches_is_refused_where_the_data_lives(
+    store_dir: Path, endpoint: str
+) -> None:
+    counting = FIXTURES / "remote" / "counting-shapes.ttl"
+    for where in (OxigraphStore(store_dir, read_only=True), Endpoint(endpoint)):
+        with pytest.raises(ShapesError, match=r"FewAssignments counts matches .*write DISTINCT"):
+            cilo.validate(where, shapes=counting)
+    distinct = FIXTURES / "remote" / "counting-distinct-shapes.ttl"
+    on_files = cilo.validate(FILES, shapes=distinct)
+    assert any("More than 3 role assignments" in r.message for r in on_files.results)
+    for where in (OxigraphStore(store_dir, read_only=True), Endpoint(endpoint)):
+        assert _key(cilo.validate(where, shapes=distinct)) == _key(on_files)
+
+
+def test_a_store_reads_its_files_again_for_lines_while_its_queries_run(
+    on_files: ValidationReport, store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cilo.shacl import remote
+
+    threads: list[bool] = []
+    real = remote._read_again
+
+    def noted(files: tuple[tuple[str, str], ...]) -> object:
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(files)
+
+    monkeypatch.setattr(remote, "_read_again", noted)
+    report = cilo.validate(OxigraphStore(store_dir, read_only=True))
+    assert threads == [False]  # begun by the first query with results, not after the last
+    assert sorted(map(_located, report.results)) == sorted(map(_located, on_files.results))
+    assert any(r.source is not None for r in report.results)
+
+
+def _located(result: Any) -> tuple[str, ...]:
+    shown = "_:" if isinstance(result.focus_node, BNode) else str(result.focus_node)
+    return (shown, str(result.source_shape), result.message, str(result.source), str(result.also))
 
 
 def test_an_endpoint_without_the_ontology_is_told_so(tmp_path: Path) -> None:

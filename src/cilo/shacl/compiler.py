@@ -154,6 +154,9 @@ class Plan:
     bindings: tuple[tuple[str, Node], ...] = ()
     #: The query reads ``$shapesGraph``: the shapes graph must be beside the data.
     shapes_graph: bool = False
+    #: For SPARQL constraints: an aggregate counts matches (``COUNT``, ``SUM``, ``AVG`` or
+    #: ``GROUP_CONCAT`` without ``DISTINCT``), so a solution that occurs twice counts twice.
+    counts: bool = False
     #: For a query that may share its focus nodes with others (:func:`fused`): the focus sub-select,
     #: and the query's own ``SELECT DISTINCT`` without it, which binds ``?this`` in every row.
     focus: str | None = None

@@ -316,8 +316,8 @@ def _run_plans(
             rows = data.rows(query)
         except (SyntaxError, ValueError, OSError, QueryError) as e:  # never guess: say which shape
             raise ShapesError(f"the fast engine's query for {shape} failed on {data.name}: {e}") from None
-        if rows and isinstance(data, Data):  # results will be located: scan the files meanwhile
-            data.sources.scan_ahead()
+        if rows and isinstance(data, Data | InStore):  # results will be located: scan the files meanwhile
+            data.scan_ahead()
         if at_once == 1:  # memory before time: the next query (or the report) starts from the floor
             give_back_freed_memory()
         return rows

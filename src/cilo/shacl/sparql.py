@@ -545,7 +545,8 @@ def _plan(
 ) -> Any:
     from cilo.shacl.compiler import Plan
 
-    reads = predicates_read(algebra(text))
+    written = algebra(text)
+    reads = predicates_read(written)
     path = shapes.value(shape, SH.path)
     if reads is not None and path is not None:  # the value nodes, for a validator of a property shape
         reads = reads | {str(path)} if isinstance(path, URIRef) else None
@@ -564,7 +565,13 @@ def _plan(
         reads=None if reads is None else frozenset(reads),
         bindings=tuple((values or {}).items()),
         shapes_graph=SHAPES_GRAPH.n3() in query,
+        counts=bool(_COUNTING.search(str(written))),
     )
+
+
+#: An aggregate of rdflib's algebra that counts matches (no DISTINCT): its answer depends on how many
+#: times a solution occurs.
+_COUNTING = re.compile(r"Aggregate_(Count|Sum|Avg|GroupConcat)_\{'distinct': \[\]")
 
 
 def check(
