@@ -108,8 +108,12 @@ def test_a_large_store_runs_one_query_at_a_time_written_to_look_up_and_gives_the
         return real(max_workers=max_workers)
 
     monkeypatch.setattr(engine, "ThreadPoolExecutor", counted)
-    assert _key(cilo.validate(store)) == _key(on_files)
+    read_ahead: list[object] = []
+    monkeypatch.setattr(remote, "_read_again", read_ahead.append)
+    report = cilo.validate(store)
+    assert _key(report) == _key(on_files)
     assert workers == [1] and compiled == [False]  # the queries look up, as in memory: less memory
+    assert read_ahead == [] and any(r.source is not None for r in report.results)  # read after them
 
 
 def test_an_endpoint_gives_the_report_the_files_give(on_files: ValidationReport, endpoint: str) -> None:

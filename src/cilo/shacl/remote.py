@@ -83,9 +83,11 @@ class InStore:
 
     def scan_ahead(self) -> None:
         """Begin, in another thread, to read the loaded files again for the lines of their nodes (once
-        a query has found something to locate: the reading runs while the other queries do)."""
+        a query has found something to locate: the reading runs while the other queries do). Not for a
+        store that runs its queries one at a time: memory before time (at N = 100,000 the reading
+        beside the queries took the peak from 789 MB to 1,090 MB)."""
         with self._reading:
-            if self._sources is None:
+            if self._sources is None and self.queries_at_once > 1:
                 pool = ThreadPoolExecutor(max_workers=1)
                 self._sources = pool.submit(_read_again, self.files)
                 pool.shutdown(wait=False)
