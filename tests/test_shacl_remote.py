@@ -186,7 +186,7 @@ def test_a_store_reads_its_files_again_for_lines_while_its_queries_run(
 
     monkeypatch.setattr(remote, "_read_again", noted)
     report = cilo.validate(OxigraphStore(store_dir, read_only=True))
-    assert threads == [False]  # begun by the first query with results, not after the last
+    assert threads == [False]  # begun by a query with results, in another thread (not by locate)
     assert sorted(map(_located, report.results)) == sorted(map(_located, on_files.results))
     assert any(r.source is not None for r in report.results)
 
