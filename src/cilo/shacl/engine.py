@@ -122,8 +122,9 @@ class Data:
         return store
 
     def scan_ahead(self) -> None:
-        """Begin, in another thread, the scan of the files for the lines of their nodes, before they
-        are read (for a caller that will locate nodes: the scan runs while Oxigraph reads them)."""
+        """Begin, in another thread, the scan of the files for the lines of their nodes (once: a scan
+        begun is not begun again): before they are read, for a caller that will locate nodes (the scan
+        runs while Oxigraph reads them), or once a query has found results (as :class:`InStore`)."""
         for path in self.files:
             self.sources.add(str(path), format_for(path))
         self.sources.scan_ahead()
