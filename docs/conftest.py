@@ -20,10 +20,11 @@ from typing import Any
 from sybil import Example, Sybil
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser
 
-from tests import network_guard, repo_guard
+from tests import cache_dir, network_guard, repo_guard
 
 network_guard.install()  # the documentation's code, too, may reach only loopback
 repo_guard.install()  # ... and read only inside the repository
+cache_dir.install()  # ... and keep its parsed queries to itself
 
 _OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING
 import pytest
 from rdflib import Graph
 
-from tests import network_guard, repo_guard
+from tests import cache_dir, network_guard, repo_guard
 
 if TYPE_CHECKING:
     from cilo.shacl.remote import InStore
 
 network_guard.install()
 repo_guard.install()
+cache_dir.install()
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

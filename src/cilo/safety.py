@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cilo import parsecache
 from cilo.errors import InputError, QueryError, UsageError
 
 
@@ -368,13 +369,12 @@ _KEPT_TREES = 256
 
 
 def parse_tree(text: str) -> Any:
-    """rdflib's parse tree of a query (pyparsing is slow: once per text). Not to be changed: a caller
-    that changes it takes it with :func:`take_parse_tree`."""
+    """rdflib's parse tree of a query (pyparsing is slow: once per text, and kept between runs by
+    :mod:`cilo.parsecache`). Not to be changed: a caller that changes it takes it with
+    :func:`take_parse_tree`."""
     tree = _TREES.get(text)
     if tree is None:
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        tree = _TREES[text] = parseQuery(text)
+        tree = _TREES[text] = parsecache.parse(text)
         while len(_TREES) > _KEPT_TREES:
             _TREES.popitem(last=False)
     return tree
@@ -385,11 +385,7 @@ def take_parse_tree(text: str) -> Any:
     place): taken from those :func:`parse_tree` keeps, so that no later caller reads a changed tree
     (a query read after its translation was no longer seen to hold a ``FILTER NOT EXISTS``)."""
     tree = _TREES.pop(text, None)
-    if tree is None:
-        from rdflib.plugins.sparql.parser import parseQuery
-
-        tree = parseQuery(text)
-    return tree
+    return parsecache.parse(text) if tree is None else tree
 
 
 def lexemes(text: str) -> Iterator[re.Match[str]]:
