@@ -91,7 +91,7 @@ def validate(
             "an initiative is a blank node; at an endpoint, results can be tied to initiatives only "
             "by IRI (blank nodes cannot be named from one query to the next): give initiatives IRIs",
         )
-    results = sorted((_with_suggestion(r, shapes_graph) for r in outcome.results), key=order)
+    results = sorted(_with_suggestions(outcome.results, shapes_graph), key=order)
     if isinstance(source, Data | InStore):
         results = source.locate(results)
     about = {r.focus_node for r in results} - set(initiatives)
@@ -279,18 +279,35 @@ def _parsed_shapes(bundled: tuple[bytes, ...], data: bytes, name: str, path: str
     return graph, name
 
 
-def _with_suggestion(result: ValidationResult, shapes: Graph) -> ValidationResult:
-    """Add "did you mean ...?" to results of shapes that report unknown terms."""
-    shape = result.source_shape
-    if shape is None or result.value is None:
-        return result
+def _with_suggestions(results: Iterable[ValidationResult], shapes: Graph) -> list[ValidationResult]:
+    """Add "did you mean ...?" to results of shapes that report unknown terms (each shape's
+    candidates looked up once: a profile's results are thousands, of one shape)."""
+    candidates: dict[Node, list[URIRef] | None] = {}
+    suggested = []
+    for result in results:
+        shape = result.source_shape
+        if shape is not None and result.value is not None:
+            if shape not in candidates:
+                candidates[shape] = _candidates(shape, shapes)
+            terms = candidates[shape]
+            if terms is not None:
+                result = _suggested(result, terms)
+        suggested.append(result)
+    return suggested
+
+
+def _candidates(shape: Node, shapes: Graph) -> list[URIRef] | None:
+    """The terms a shape's results suggest (``cilosh:suggestInstancesOf``, ``cilosh:suggestAnyTerm``)."""
     cls = shapes.value(shape, CILOSH.suggestInstancesOf)
     if isinstance(cls, URIRef):
-        candidates: Iterable[URIRef] = instances_of(cls)
-    elif shapes.value(shape, CILOSH.suggestAnyTerm) == Literal(True):
-        candidates = defined_terms()
-    else:
-        return result
+        return list(instances_of(cls))
+    if shapes.value(shape, CILOSH.suggestAnyTerm) == Literal(True):
+        return list(defined_terms())
+    return None
+
+
+def _suggested(result: ValidationResult, candidates: Iterable[URIRef]) -> ValidationResult:
+    assert result.value is not None
     guess = nearest_term(result.value, candidates)
     if guess is None:
         return result
