@@ -239,3 +239,29 @@ def test_a_scan_begun_ahead_is_the_one_results_are_located_with(monkeypatch: pyt
     assert scanned == [str(turtle)] * 2
     found.scan_ahead()  # scanned already: nothing more
     assert scanned == [str(turtle)] * 2
+
+
+#: Pieces of Turtle that make a line simple or not: directives (any case, indented), strings,
+#: brackets, comments and `#` inside IRIs, names that begin like a directive.
+_PIECES = st.sampled_from(
+    ["@prefix", "PREFIX", "prefix", "Base", "GRAPH", "graph", "prefixes", "based", " ", "\t", "\n",
+     ":a", "<http://e.org/x#y>", "<#>", "#", "# note", '"', "'", '"s"', "[", "]", "(", ")", "{", "}",
+     ";", ",", ".", "x", "a"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+def test_the_quick_search_for_what_is_not_simple_is_the_full_one(text: str) -> None:
+    """A line is simple by `_COMPLEX` exactly when it is by the two quick patterns (at the start of
+    each line: what `scan` asks)."""
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    for pos in starts:
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        full = sources._COMPLEX.search(text, pos)
+        character = sources._COMPLEX_CHARACTER.search(text, pos)
+        quick = (character is None or character.start() > end) and not sources._DIRECTIVE_START.match(
+            text, pos
+        )
+        assert quick == (full is None or full.start() > end), (text, pos)
