@@ -93,3 +93,24 @@ def test_the_user_profile_benchmark_runs_compiled_and_agrees_with_pyshacl() -> N
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "the fast engine compiled the whole profile" in proc.stdout
     assert "(capped)" not in proc.stdout
+
+
+def test_the_remote_benchmark_runs_in_rounds_and_checks_the_truth() -> None:
+    """benchmarks/remote.py at N = 100, two rounds: the files, the store and `oxigraph serve` give the
+    generator's gaps (it checks each report and fails otherwise), each timed beside its round's floor."""
+    proc = subprocess.run(
+        [sys.executable, BENCH / "remote.py", "100", "--runs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "median of 2 rounds" in proc.stdout
+    rows = [
+        line for line in proc.stdout.splitlines() if line.startswith("| cilo validate") or "| floor" in line
+    ]
+    assert len(rows) == 4
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 5 and cells[2].endswith("×") and cells[3].endswith("×")
+    assert rows[0].split("|")[4].strip() == "1.00×"  # the floor beside itself, round by round
