@@ -229,8 +229,8 @@ _ESCAPED = re.compile(r"\\(.)")
 # A line that only the full tokenizer reads right: strings, brackets, a comment (a `#` not inside an
 # IRI), a directive.
 _COMPLEX = re.compile(r"""["'\[\](){}]|\#(?![^\s<>]*>)|^[ \t]*(?:@|(?:prefix|base|graph)\b)""", re.I | re.M)
-#: :data:`_COMPLEX` in two, each quick: its characters, searched for ahead, and a directive at the
-#: start of a line, matched there (one search for both took a third of the scan at N = 10,000).
+#: :data:`_COMPLEX` in two, each quicker alone: its characters, searched for ahead, and a directive,
+#: matched at the start of each line (the scan at N = 10,000: 10 to 15 % less time).
 _COMPLEX_CHARACTER = re.compile(r"""["'\[\](){}]|\#(?![^\s<>]*>)""")
 _DIRECTIVE_START = re.compile(r"[ \t]*(?:@|(?:prefix|base|graph)\b)", re.I)
 #: A bracketed term with no brackets inside (a blank node's properties, a collection).
