@@ -177,12 +177,16 @@ def test_validation_reads_the_trees_back(cache: Path, monkeypatch: pytest.Monkey
 
     import cilo
     from cilo import safety
+    from cilo.shacl import sparql
 
     data = EXAMPLES / "finnish-ci-model.ttl"
+    safety._TREES.clear()  # as in a new process: what earlier tests parsed is not kept in memory
+    sparql.algebra.cache_clear()
     first = cilo.validate(data)
     written = sorted(cache.glob("*.pickle"))
     assert written
     safety._TREES.clear()
+    sparql.algebra.cache_clear()
     parsed: list[str] = []
     original = parser.parseQuery
     monkeypatch.setattr(parser, "parseQuery", lambda text: parsed.append(text) or original(text))
