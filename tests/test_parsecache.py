@@ -138,6 +138,23 @@ def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.delenv("CILO_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert parsecache.directory() == tmp_path / "cilo" / "sparql-trees"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert parsecache.directory() == tmp_path / "home" / ".cache" / "cilo" / "sparql-trees"
+
+
+def test_no_home_is_no_cache_and_no_folder_where_cilo_runs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Without a home folder (``~`` left unexpanded), nothing is written to the working directory."""
+    monkeypatch.delenv("CILO_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: Path("~")))
+    monkeypatch.chdir(tmp_path)
+    assert parsecache.directory() is None
+    text = CATALOGUE[0].read_text(encoding="utf-8")
+    assert repr(parsecache.parse(text)) == repr(parseQuery(text))
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_cache_where_a_file_stands_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

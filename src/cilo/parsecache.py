@@ -46,15 +46,22 @@ _ADMITTED: dict[str, frozenset[str] | None] = {
 
 
 def directory() -> Path | None:
-    """The folder of the cache, or None when it is turned off (``CILO_CACHE_DIR`` set empty)."""
+    """The folder of the cache, or None when it is turned off (``CILO_CACHE_DIR`` set empty) or there
+    is no absolute folder to put it in."""
     chosen = os.environ.get("CILO_CACHE_DIR")
     if chosen is not None:
         return Path(chosen) / "sparql-trees" if chosen else None
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        root = Path(os.environ["LOCALAPPDATA"]) / "cilo"
+        root = Path(os.environ["LOCALAPPDATA"])
+    elif os.environ.get("XDG_CACHE_HOME"):
+        root = Path(os.environ["XDG_CACHE_HOME"])
     else:
-        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cilo"
-    return root / "sparql-trees"
+        try:
+            root = Path.home() / ".cache"
+        except (RuntimeError, KeyError):  # no home: no cache
+            return None
+    # a relative folder (no home found, "~" left as it is) would fill the working directory
+    return root / "cilo" / "sparql-trees" if root.is_absolute() else None
 
 
 def parse(text: str) -> Any:
