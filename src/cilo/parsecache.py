@@ -8,8 +8,9 @@ The cache holds one file per query text, named by a SHA-256 of the text and of t
 shape a tree (this module's format, rdflib, pyparsing, Python): a changed text, or an upgrade, never
 reads an old tree. A file is written whole or not at all (a temporary file renamed into place), and
 one that cannot be read back as a tree (cut short, or from elsewhere) is ignored and written again.
-Reading it back admits only the classes a parse tree holds (rdflib's, pyparsing's and a few of the
-standard library's): a file placed there by someone else cannot run code.
+Reading it back admits only what a parse tree holds (rdflib's parse-tree classes and terms,
+pyparsing's results, the functions of rdflib's SPARQL operators): a file placed there by someone else
+can call nothing else.
 
 Where: ``$CILO_CACHE_DIR`` if set (empty: no cache), else ``$XDG_CACHE_HOME/cilo`` or
 ``~/.cache/cilo`` (``%LOCALAPPDATA%\\cilo`` on Windows); in its ``sparql-trees`` folder, at most
