@@ -67,6 +67,9 @@ def test_a_file_over_the_triple_limit_is_refused(set_limits: Callable[..., objec
         cilo.load(FINNISH)
     with pytest.raises(InputError, match=r"triples; cilo reads at most 100 per file"):
         cilo.reason(FINNISH_TTL)
+    for path in (FINNISH_TTL, EXAMPLES / "english-ics.ttl"):  # literals read beside the loader, or not
+        with pytest.raises(InputError, match=r"triples; cilo reads at most 100 per file"):
+            cilo.validate(path)
 
 
 # --- nesting ------------------------------------------------------------------------------------

@@ -723,3 +723,119 @@ def test_checks_that_share_focus_nodes_run_as_one_query_and_answer_as_pyshacl() 
     assert {"MaxCountConstraintComponent", "DatatypeConstraintComponent", "MinLengthConstraintComponent",
             "ClassConstraintComponent", "NodeKindConstraintComponent", "PatternConstraintComponent",
             "MinCountConstraintComponent", "MaxInclusiveConstraintComponent"} <= kinds  # fmt: skip
+
+
+# --- which texts are read triple by triple for their literals ------------------------------------
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Terms and pieces of Turtle that put a number, a typed literal or a digit next to other terms.
+_PIECES = [
+    "5",
+    "+5",
+    "-5",
+    ".5",
+    "1.50",
+    "1e3",
+    "007",
+    "true",
+    "false",
+    "a",
+    '"x"',
+    '"x 5"',
+    '"x"@en',
+    '"x"@en-US',
+    "'y'",
+    '"""a\n5"""',
+    "'''b'''",
+    '"7"^^xsd:int',
+    f'"5"^^<{_XSD}integer>',
+    '"true"^^xsd:boolean',
+    '"x"^^ex:t',
+    "ex:a",
+    "ex:a.5",
+    "ex:a-5",
+    "ex:i0",
+    "ex:5",
+    "ex:",
+    r"ex:a\.5",
+    "_:b1",
+    "_:b-5",
+    "<x>",
+    "<http://e/5>",
+    "[]",
+    "()",
+    "# 5\n",
+    "@",
+]
+_GLUE = ["", " ", "\n", "\t"]
+
+
+@st.composite
+def _turtle(draw: st.DrawFn) -> str:
+    """A Turtle document whose objects are a list of pieces, glued with or without spaces."""
+    pieces = draw(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_GLUE)), max_size=6))
+    body = "".join(piece + glue for piece, glue in pieces)
+    return (
+        f"@prefix ex: <http://e/> . @prefix xsd: <{_XSD}> .\n"
+        f"<http://s> <http://p> ({draw(st.sampled_from(_GLUE))}{body}) .\n"
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(_turtle())
+@example('@prefix ex: <http://e/> .\n<http://s> <http://p> ("x"@en5) .\n')
+@example("@prefix ex: <http://e/> .\n<http://s> <http://p> (ex:a+5) .\n")
+@example("@prefix ex: <http://e/> .\n<http://s> <http://p> (<x>5 _:b+5 true+5) .\n")
+def test_a_text_cleared_of_rewritten_literals_holds_none(text: str) -> None:
+    # the oracle: Oxigraph's own parser, and the question Faithful asks of Oxigraph's storage
+    import pyoxigraph
+
+    from cilo.shacl.literals import Faithful, may_hold_rewritten
+
+    try:
+        quads = list(
+            pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE, base_iri="http://b/")
+        )
+    except SyntaxError:
+        event("not Turtle")
+        return
+    cleared = not may_hold_rewritten(text.encode())
+    event(f"cleared: {cleared}")
+    if cleared:
+        literals = [q.object for q in quads if isinstance(q.object, pyoxigraph.Literal)]
+        assert not Faithful().read(quads), text
+        assert all(
+            lit.language or lit.datatype.value in (f"{_XSD}string", f"{_XSD}boolean") for lit in literals
+        ), text
+
+
+@pytest.mark.parametrize(
+    ("text", "cleared"),
+    [
+        (':a :b "Initiative 5", "x"@en ; :c true, false, ex:i0, _:b-5, <http://e/5> . # 5\n', True),
+        (':a :b """x\n5""" , \'7\' .', True),
+        (":a :b 5 .", False),
+        (':a :b "7"^^xsd:int .', False),
+        (':a :b "x"@en5 .', False),  # a string and a number, as Oxigraph reads it
+        (":a :b (ex:a+5) .", False),
+        (":a :b ex:a.5 .", False),  # a name: but the text is read to be sure
+    ],
+)
+def test_which_texts_are_cleared_of_rewritten_literals(text: str, cleared: bool) -> None:
+    from cilo.shacl.literals import may_hold_rewritten
+
+    assert may_hold_rewritten(text.encode()) is not cleared
+
+
+def test_a_file_cleared_of_rewritten_literals_is_scanned_for_lines_while_it_loads() -> None:
+    from cilo.shacl.engine import Data
+
+    cleared, typed = EXAMPLES / "english-ics.ttl", EXAMPLES / "finnish-ci-model.ttl"
+    for path, scanned in ((typed, False), (cleared, True)):
+        data = Data(files=[path], locating=True)
+        data.store()
+        assert bool(data.sources._ahead or data.sources._scanned) is scanned, path
+    assert data.faithful.passed == len(data.store())  # counted all the same, for the limit on them
+    idle = Data(files=[cleared])  # a caller that does not locate: no scan
+    idle.store()
+    assert not idle.sources._ahead and not idle.sources._scanned

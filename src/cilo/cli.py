@@ -19,8 +19,9 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from cilo import process
 from cilo.choices import (
     DIFF_FORMATS,
     ENGINES,
@@ -524,9 +525,11 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main(own_process=True))
+def run() -> NoReturn:
+    """Console-script entry point: the process ends as soon as the command's output is written
+    (:mod:`cilo.process`)."""
+    process.ending_soon()
+    process.end(main(own_process=True))
 
 
 def _reason(args: argparse.Namespace) -> int:

@@ -73,6 +73,8 @@ def validate(
         raise UsageError(f"unknown engine {engine!r}; the engines are: {', '.join(ENGINES)}")
     shapes_graph, profile_name = _shapes(profile, None if shapes is None else str(shapes))
     source = source_with_ontology(data, base)
+    if isinstance(source, Data):
+        source.locating = True  # results are located below
     day = None if on is None else as_day(on)
     if day is not None and not isinstance(source, Data):
         raise UsageError(

@@ -35,6 +35,8 @@ def validate(
     report (``.conforms``, ``.results``, ``.engine``). ``data`` may also be a :class:`cilo.OxigraphStore`
     or :class:`cilo.Endpoint`: the compiled shapes then run there (:mod:`cilo.shacl.remote`)."""
     source = as_data(data, base)
+    if isinstance(source, Data):
+        source.locating = True  # results are located below
     outcome = run(source, as_graph(shapes), engine)
     results = sorted(outcome.results, key=order)
     if isinstance(source, Data | InStore):

@@ -23,6 +23,7 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from cilo import process
 from cilo.choices import ENGINES, Engine
 from cilo.errors import InputError, QueryError, ShapesError, UnsupportedError, UsageError
 from cilo.loading import PathLike, format_for, literals_as_written, parse_into, rdf_bytes, rejected
@@ -31,7 +32,7 @@ from cilo.report import ValidationResult
 from cilo.safety import check_triples, give_back_freed_memory
 from cilo.shacl import reference
 from cilo.shacl.compiler import Compiler, Plan, fused
-from cilo.shacl.literals import Faithful, as_written, ill_typed, restore, rows
+from cilo.shacl.literals import Faithful, as_written, ill_typed, may_hold_rewritten, restore, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import AtEndpoint, InStore, Remote
 from cilo.shacl.sparql import SHAPES_GRAPH
@@ -40,6 +41,8 @@ from cilo.sources import SourceMap, locate_all
 T = TypeVar("T")
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
+#: The formats :func:`may_hold_rewritten` reads.
+_TEXT_FORMATS = (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.N_TRIPLES)
 
 
 @dataclass
@@ -59,6 +62,9 @@ class Data:
     _store: pyoxigraph.Store | None = None
     #: Files read by cilo's readers (not Oxigraph's), kept when the store is made again.
     _by_cilo: dict[str, Graph] = field(default_factory=dict)
+    #: The caller will locate results (:meth:`locate`): a file whose literals need not be read is
+    #: scanned for its lines while Oxigraph's loader reads it.
+    locating: bool = False
     #: Set once reading has handed a file to Oxigraph's loader, or is over: from then on it needs
     #: the interpreter little, and other Python work slows it little.
     _loading: threading.Event = field(default_factory=threading.Event)
@@ -80,6 +86,7 @@ class Data:
                 self._store = self._read()
             finally:
                 self._loading.set()
+            process.keep(self)  # the cilo command ends without freeing it (0.5 s at 540,000 triples)
         return self._store
 
     def _read(self, by_rdflib: frozenset[str] = frozenset(), *, quick: bool = True) -> pyoxigraph.Store:
@@ -108,7 +115,8 @@ class Data:
             before = faithful.passed
             try:
                 if quick and not quad_format:
-                    if _load_quickly(store, data, fmt, base_iri, faithful, self._loading):
+                    meanwhile = self.sources.scan_ahead if self.locating else None
+                    if _load_quickly(store, data, fmt, base_iri, faithful, self._loading, meanwhile):
                         return self._read(by_rdflib, quick=False)
                 else:
                     parsed = pyoxigraph.parse(data, format=fmt, base_iri=base_iri)
@@ -169,21 +177,36 @@ class Data:
 
 
 def _load_quickly(
-    store: pyoxigraph.Store, data: bytes, fmt: Any, base_iri: str, faithful: Faithful, begun: threading.Event
+    store: pyoxigraph.Store,
+    data: bytes,
+    fmt: Any,
+    base_iri: str,
+    faithful: Faithful,
+    begun: threading.Event,
+    meanwhile: Callable[[], None] | None = None,
 ) -> bool:
     """Oxigraph's loader fills ``store`` with the triples of ``data`` (in Rust, without the GIL) while
     this thread reads them for the literals storage would rewrite; whether there was one. ``begun`` is
-    set once the loader has the data."""
+    set once the loader has the data. Where the text shows there is none (:func:`may_hold_rewritten`),
+    the triples are not read, and ``meanwhile`` (the scan for lines) runs in their place."""
+    before = len(store)
     with ThreadPoolExecutor(max_workers=1) as pool:
         loading = pool.submit(store.load, data, format=fmt, base_iri=base_iri)
         begun.set()
         try:
-            changed = faithful.read(pyoxigraph.parse(data, format=fmt, base_iri=base_iri))
+            read = fmt not in _TEXT_FORMATS or may_hold_rewritten(data)
+            if read:
+                changed = faithful.read(pyoxigraph.parse(data, format=fmt, base_iri=base_iri))
+            elif meanwhile is not None:
+                meanwhile()
         finally:
             failed = loading.exception()
     if failed is not None:
         raise failed
-    return changed
+    if read:
+        return changed
+    faithful.passed += len(store) - before  # the triples the file added, for the limit on them
+    return False
 
 
 def _quads(graph: Graph) -> Iterable[pyoxigraph.Quad]:

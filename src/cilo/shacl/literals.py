@@ -10,12 +10,15 @@ value and datatype back (:func:`cilo.shacl.compiler.value_of`), and results turn
 literals they stand for (:func:`restore`).
 
 Whether storage changes a literal is asked of Oxigraph itself, once per distinct literal (a small
-in-memory store), not guessed. :func:`rows` reads query answers back as rdflib terms, literals as
+in-memory store), not guessed. That means reading every triple of a file in Python; a Turtle or
+N-Triples text that :func:`may_hold_rewritten` clears holds no literal storage could change, and is
+not read so. :func:`rows` reads query answers back as rdflib terms, literals as
 written, for every store the engine queries.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 
@@ -24,6 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from cilo.oxigraph import from_oxigraph
+from cilo.safety import STRING_LITERALS
 
 #: The prefix of a stand-in literal's datatype; the original datatype IRI follows it.
 STAND_IN = "urn:cilo:literal:"
@@ -34,6 +38,28 @@ _KEEP = frozenset(
     {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 )
 _PROBE = pyoxigraph.NamedNode("urn:cilo:probe")
+#: What can hold any character in Turtle and N-Triples: strings, IRIs, comments, escapes.
+_HIDERS = re.compile((STRING_LITERALS + r"|<[^>\s]*>|#[^\n\r]*|\\.").encode(), re.DOTALL)
+
+
+def _byte_class(byte: int) -> int:
+    """The class of a byte outside strings, IRIs, comments and escapes, as :func:`may_hold_rewritten`
+    reads it: ``0`` a digit; ``a`` a character of a name (a prefixed name, a blank node's label, a
+    keyword, a language tag); a sign and ``@`` as they are; a space for the rest (spaces, punctuation,
+    and the dot, which can end a statement)."""
+    char = chr(byte)
+    if char in "0123456789":
+        return ord("0")
+    if char in "+-@":
+        return byte
+    if byte >= 0x80 or ("a" <= char.lower() <= "z") or char in "_:%":
+        return ord("a")
+    return ord(" ")
+
+
+_CLASSES = bytes(_byte_class(b) for b in range(256))
+#: A language tag with a digit after it: ``"x"@en5`` is a string and the number 5.
+_TAG_THEN_DIGIT = re.compile(rb"@a+0")
 
 
 class Faithful:
@@ -140,6 +166,23 @@ class AsStored(Faithful):
 
     def is_faithful(self, literal: pyoxigraph.Literal) -> bool:
         return True
+
+
+def may_hold_rewritten(data: bytes) -> bool:
+    """Whether Turtle or N-Triples ``data`` may hold a literal that storage would change: a typed
+    literal (``"7"^^xsd:int``) or a number (``+5``, ``007``, ``1.50``, ``1e3``). False only when it
+    holds none: its literals are then strings, strings with a language, ``true`` and ``false``,
+    which storage keeps as written.
+
+    Read from the text alone, past strings, IRIs, comments and escapes (each counted as a space): a
+    ``^^``, or a digit that can begin a number, after a space or punctuation, after a sign, or right
+    after a language tag. A digit inside a name (``ex:i0``, ``_:b1``) begins none. Cautious where a
+    name and a number could meet: ``ex:a.5`` counts (then the file is read triple by triple)."""
+    hidden = _HIDERS.sub(b" ", data)
+    if b"^^" in hidden:
+        return True
+    classes = b" " + hidden.translate(_CLASSES)
+    return b" 0" in classes or b"+0" in classes or b" -0" in classes or bool(_TAG_THEN_DIGIT.search(classes))
 
 
 def stand_in(literal: pyoxigraph.Literal) -> pyoxigraph.Literal:
