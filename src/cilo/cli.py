@@ -4,7 +4,8 @@
 Exit codes: 0 success (for ``validate``: no Violation; for ``reason``: consistent; for ``diff``: no
 change in coverage), 1 Violations found (or inconsistent, or coverage changed), 2 an error (every
 :class:`cilo.CiloError`: its ``exit_code``), reported in one line on stderr without a traceback;
-130 interrupted. The choices of every option are the library's own constants.
+120 the output could not be written (a full disk: :mod:`cilo.process`); 130 interrupted. The choices
+of every option are the library's own constants.
 
 Files: the SPARQL of the shapes and queries, once parsed, is kept in ``~/.cache/cilo``
 (``$XDG_CACHE_HOME/cilo``; ``CILO_CACHE_DIR`` to move it, set empty to turn it off): see
