@@ -83,12 +83,13 @@ def test_the_programme_benchmark_runs_and_checks_the_truth() -> None:
 
 def test_the_user_profile_benchmark_runs_compiled_and_agrees_with_pyshacl() -> None:
     """benchmarks/profile.py at N = 100: the whole user profile on the fast engine, its warnings the
-    generator's gaps, pySHACL's results the same (it checks each and fails otherwise)."""
+    generator's gaps, pySHACL's results the same (it checks each and fails otherwise). The cap leaves
+    pySHACL room on a slow machine: a 2.0 GHz Xeon took 121 to 145 s, past the 120 s cap once set."""
     proc = subprocess.run(
-        [sys.executable, BENCH / "profile.py", "100", "--runs", "1", "--cap", "120"],
+        [sys.executable, BENCH / "profile.py", "100", "--runs", "1", "--cap", "400"],
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "the fast engine compiled the whole profile" in proc.stdout
