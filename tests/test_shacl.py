@@ -599,6 +599,147 @@ def test_random_queries_are_answered_alike_as_written_and_as_rewritten(
     assert answers[0] == answers[1] == answers[2], query
 
 
+TERMS_FIRST = HERE / "terms-first"
+#: Each query, and (in NAME.first.rq, hand-checked) its tests of a term made once per term, where any.
+TERMS_QUERIES = sorted(p for p in TERMS_FIRST.glob("*.rq") if not p.name.endswith(".first.rq"))
+
+
+def test_the_tests_of_a_term_are_made_once_per_term_where_they_read_it_alone() -> None:
+    from cilo.shacl.sparql import algebra, predicates_read, rewritten, terms_first
+
+    moved = 0
+    for query in TERMS_QUERIES:
+        text, expected = query.read_text(encoding="utf-8"), query.with_suffix(".first.rq")
+        if expected.exists():
+            assert terms_first(text) == expected.read_text(encoding="utf-8"), query.name
+            # the copy's own variables are renamed: the objects it reads stay unobserved, as written
+            assert predicates_read(algebra(terms_first(text))) == predicates_read(algebra(text)) is not None
+            assert "GROUP BY" in rewritten(text) and "GROUP BY" in rewritten(text, on_disk=True)
+            moved += 1
+        else:
+            assert terms_first(text) == text, query.name
+    assert moved == 2 and len(TERMS_QUERIES) == 8
+
+
+def test_cilos_known_term_check_tests_each_term_once() -> None:
+    from cilo.resources import base_shapes_files
+    from cilo.shacl.compiler import Compiler
+    from cilo.shacl.literals import Faithful
+
+    shapes = Graph()
+    for path in base_shapes_files():
+        shapes.parse(path)
+    known = URIRef("https://w3id.org/cilo/shapes#KnownTermsShape")
+    for disk in (False, True):
+        (plan,) = Compiler(shapes, Faithful(), on_disk=disk).compile_shape(known)
+        # the string test and the anti-join inside the grouped sub-select, none left outside it
+        assert plan.query.count("STRSTARTS") == 1 and "MINUS" not in plan.query
+        assert plan.query.index("GROUP BY ?value") < plan.query.index("STRSTARTS")
+
+
+@pytest.mark.parametrize(
+    ("select", "read"),
+    [
+        ("SELECT DISTINCT ?this WHERE { ?this ?p ?o }", set()),
+        ("SELECT DISTINCT ?this WHERE { ?this ?p ?o . ?this ex:q ?x }", {"q"}),
+        (
+            "SELECT DISTINCT ?this (SAMPLE(?x) AS ?s) WHERE { ?this ?p ?o . ?this ex:q ?x } GROUP BY ?this",
+            {"q"},
+        ),
+        (
+            "SELECT DISTINCT ?this (COUNT(DISTINCT ?x) AS ?n) WHERE { ?this ?p ?o ; ex:q ?x } GROUP BY ?this",
+            {"q"},
+        ),
+        # a count of matches, a list of them, no DISTINCT, the object projected or used twice: any
+        ("SELECT DISTINCT ?this (COUNT(*) AS ?n) WHERE { ?this ?p ?o } GROUP BY ?this", None),
+        (
+            "SELECT DISTINCT ?this (GROUP_CONCAT(?x) AS ?s) WHERE { ?this ?p ?o ; ex:q ?x } GROUP BY ?this",
+            None,
+        ),
+        ("SELECT ?this WHERE { ?this ?p ?o }", None),
+        ("SELECT DISTINCT ?this ?o WHERE { ?this ?p ?o }", None),
+        ("SELECT DISTINCT ?this WHERE { ?this ?p ?o . ?o ex:q ?x }", None),
+    ],
+)
+def test_the_predicates_a_query_reads_the_objects_of(select: str, read: set[str] | None) -> None:
+    # a variable predicate whose object nothing observes reads no literal (the known-term check);
+    # grouping alone does not observe how often a match occurs, a count does
+    from cilo.shacl.sparql import algebra, predicates_read
+
+    found = predicates_read(algebra(f"PREFIX ex: <{_NE}>\n{select}"))
+    assert found == (None if read is None else {_NE + r for r in read})
+
+
+_T_SUBJECTS = ["$this", "?a", "ex:a"]
+_T_OBJECTS = ["?o", "?a", "ex:b", "$this", '"x"']
+_T_TESTS = [
+    "FILTER (?t != ex:p)",
+    'FILTER (STRSTARTS(STR(?t), "https://example.org/ne/s"))',
+    'FILTER regex(STR(?t), "[CD]$")',
+    "FILTER (isIRI(?t))",
+    "FILTER NOT EXISTS { ?t ex:q ex:C }",
+    "FILTER EXISTS { ?t ex:sub ?any }",
+    "FILTER NOT EXISTS { ?t ex:q ?a }",  # shares ?a when the query names it elsewhere
+    "FILTER (?t != ?a)",  # reads ?a too
+    "FILTER NOT EXISTS { $this ex:p ?t }",  # reads $this too
+    "FILTER (?t = ex:p || ?t = ex:C || RAND() > 2)",  # RAND(): stays
+]
+_T_REST = ["OPTIONAL { ?this ex:p ?z }", "?this ex:q ?c .", "BIND (STR(?t) AS ?w)", "MINUS { ?a ex:p ?t }"]
+
+
+@st.composite
+def _term_queries(draw: st.DrawFn) -> str:
+    """A query whose outermost group begins with a union of single triple patterns binding ``?t`` as
+    a predicate or a class, then filters (some that read ``?t`` alone) and other parts, in any order."""
+    branches = []
+    for _ in range(draw(st.integers(1, 3))):
+        s, o = draw(st.sampled_from(_T_SUBJECTS)), draw(st.sampled_from(_T_OBJECTS))
+        triple = draw(st.sampled_from([f"{s} ?t {o} .", f"{s} a ?t .", f"{s} rdf:type ?t ."]))
+        bind = draw(st.sampled_from(["", " BIND (?t AS ?path)", ' BIND ("b" AS ?path)']))
+        branches.append(f"{{ {triple}{bind} }}")
+    rest = draw(st.lists(st.sampled_from(_T_TESTS + _T_REST), min_size=1, max_size=4, unique=True))
+    rest = [r for r in rest if not r.startswith("MINUS")] if "$this" not in " ".join(rest) else rest
+    grouped = draw(st.booleans())
+    head = "SELECT $this (COUNT(*) AS ?n) WHERE" if grouped else "SELECT $this ?t ?a ?o ?z ?w ?path WHERE"
+    tail = " GROUP BY $this" if grouped else ""
+    return (
+        f"PREFIX ex: <{_NE}>\nPREFIX rdf: <{rdflib.RDF}>\n{head} {{ {' UNION '.join(branches)} "
+        f"{' '.join(rest)} }}{tail}"
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=_term_queries(),
+    triples=st.lists(_NE_TRIPLES, min_size=4, max_size=30),
+    focus=st.sampled_from(["?this ?anyP ?anyO", "?this ex:p ?anyO", "?anyS ?anyP ?this"]),
+)
+def test_random_tests_of_a_term_are_answered_alike_once_per_term(
+    query: str, triples: list[tuple[URIRef, URIRef, URIRef]], focus: str
+) -> None:
+    # the tests moved into the grouped sub-select see every term the first part finds, whichever
+    # focus nodes are joined in; those that read more than the term stay where they are
+    import pyoxigraph
+
+    from cilo.oxigraph import to_oxigraph
+    from cilo.shacl.literals import rows
+    from cilo.shacl.sparql import _joined, rewritten, terms_first
+
+    store = pyoxigraph.Store()
+    store.extend(pyoxigraph.Quad(*map(to_oxigraph, t)) for t in triples)  # type: ignore[misc]
+    answers = [
+        sorted(
+            sorted((k, str(v)) for k, v in row.items())
+            for row in rows(store, _joined(t, f"{{ SELECT DISTINCT ?this WHERE {{ {focus} }} }}"))
+        )
+        for t in (query, rewritten(query), rewritten(query, on_disk=True))
+    ]
+    moved = terms_first(query) != query
+    event(f"tests moved: {moved}")
+    event("some rows" if answers[0] else "no rows")
+    assert answers[0] == answers[1] == answers[2], query
+
+
 def _queries_and_results(data: Path, shapes: Path) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
     """The compiled queries of each shape of ``shapes`` (by local name), and the results (focus node,
     value) of validating ``data``: the same on both engines (asserted)."""
