@@ -217,7 +217,7 @@ def _check_nesting(path: Path, data: bytes) -> None:
     # the brackets outside strings, IRIs, comments and escapes, found by C code (the pattern removes
     # the same tokens the loop below skips): only a file that nests too deep is read token by token,
     # for the line to name
-    brackets = _HIDING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    brackets = TURTLE_HIDERS.sub(b"", data).translate(None, _NOT_BRACKETS)
     if max(itertools.accumulate(1 if b in b"[(" else -1 for b in brackets), default=0) <= limit:
         return
     for token in _TURTLE_TOKENS.finditer(data):
@@ -258,10 +258,11 @@ STRING_LITERALS = (
     r"|'(?:[^'\\\n\r]|\\.)*'"
 )
 # Turtle's strings (long and short), IRIs, comments and escapes, which can hold brackets; then brackets
-#: What can hide a bracket in Turtle: strings, IRIs, comments, escapes.
 _HIDERS = STRING_LITERALS + r"|<[^>\s]*>|#[^\n\r]*|\\."
 _TURTLE_TOKENS = re.compile((_HIDERS + r"|[\[\]()]").encode(), re.DOTALL)
-_HIDING = re.compile(_HIDERS.encode(), re.DOTALL)
+#: What can hold any character in Turtle and N-Triples (so hide a bracket, a digit, a ``^^``): strings,
+#: IRIs, comments, escapes; on bytes. The nesting check and :mod:`cilo.shacl.literals` read past them.
+TURTLE_HIDERS = re.compile(_HIDERS.encode(), re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]()")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 

@@ -27,7 +27,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from cilo.oxigraph import from_oxigraph
-from cilo.safety import STRING_LITERALS
+from cilo.safety import TURTLE_HIDERS
 
 #: The prefix of a stand-in literal's datatype; the original datatype IRI follows it.
 STAND_IN = "urn:cilo:literal:"
@@ -38,8 +38,6 @@ _KEEP = frozenset(
     {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 )
 _PROBE = pyoxigraph.NamedNode("urn:cilo:probe")
-#: What can hold any character in Turtle and N-Triples: strings, IRIs, comments, escapes.
-_HIDERS = re.compile((STRING_LITERALS + r"|<[^>\s]*>|#[^\n\r]*|\\.").encode(), re.DOTALL)
 
 
 def _byte_class(byte: int) -> int:
@@ -178,7 +176,7 @@ def may_hold_rewritten(data: bytes) -> bool:
     ``^^``, or a digit that can begin a number, after a space or punctuation, after a sign, or right
     after a language tag. A digit inside a name (``ex:i0``, ``_:b1``) begins none. Cautious where a
     name and a number could meet: ``ex:a.5`` counts (then the file is read triple by triple)."""
-    hidden = _HIDERS.sub(b" ", data)
+    hidden = TURTLE_HIDERS.sub(b" ", data)
     if b"^^" in hidden:
         return True
     classes = b" " + hidden.translate(_CLASSES)
