@@ -267,7 +267,7 @@ def terms_first(text: str) -> str:
 
     Oxigraph otherwise computes the string test and the anti-join for each of the 540,000 triples
     of 10,000 initiatives (the known-term check: 0.64 s); grouped by term, for the 39 terms the data
-    uses (0.28 s). pySHACL runs the query as written, once per focus node, where a sub-select that
+    uses (0.19 s). pySHACL runs the query as written, once per focus node, where a sub-select that
     reads all the data would be evaluated again for each one. The cost of ``X`` read alone is a scan
     of the triples of each branch's pattern, whatever the focus nodes."""
     where = parse_tree(text)[1]["where"]
