@@ -270,11 +270,12 @@ def terms_first(text: str) -> str:
     uses (0.19 s). pySHACL runs the query as written, once per focus node, where a sub-select that
     reads all the data would be evaluated again for each one. The cost of ``X`` read alone is a scan
     of the triples of each branch's pattern, whatever the focus nodes."""
-    where = parse_tree(text)[1]["where"]
+    prologue, query = parse_tree(text)
+    where = query["where"]
     parts = list(_parts(where)) if getattr(where, "name", None) == "GroupGraphPatternSub" else []
     if not parts or parts[0].name != "GroupOrUnionGraphPattern":
         return text
-    terms = _terms_bound(parts[0], _prefixes(parse_tree(text)[0])) - {_THIS}
+    terms = _terms_bound(parts[0], _prefixes(prologue)) - {_THIS}
     filters = [p for p in parts if p.name == "Filter"]
     if not terms or not filters:
         return text
