@@ -7,6 +7,7 @@ its own way), and what cannot be checked there is refused, never answered wrongl
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -109,7 +110,7 @@ def test_a_large_store_runs_one_query_at_a_time_written_to_look_up_and_gives_the
 
     monkeypatch.setattr(engine, "ThreadPoolExecutor", counted)
     read_ahead: list[object] = []
-    monkeypatch.setattr(remote, "_read_again", read_ahead.append)
+    monkeypatch.setattr(remote, "_read_again", lambda *args: read_ahead.append(args))
     report = cilo.validate(store)
     assert _key(report) == _key(on_files)
     assert workers == [1] and compiled == [False]  # the queries look up, as in memory: less memory
@@ -180,9 +181,9 @@ def test_a_store_reads_its_files_again_for_lines_while_its_queries_run(
     threads: list[bool] = []
     real = remote._read_again
 
-    def noted(files: tuple[tuple[str, str], ...]) -> object:
+    def noted(files: tuple[tuple[str, str], ...], scans: Path | None) -> object:
         threads.append(threading.current_thread() is threading.main_thread())
-        return real(files)
+        return real(files, scans)
 
     monkeypatch.setattr(remote, "_read_again", noted)
     report = cilo.validate(OxigraphStore(store_dir, read_only=True))
@@ -194,6 +195,51 @@ def test_a_store_reads_its_files_again_for_lines_while_its_queries_run(
 def _located(result: Any) -> tuple[str, ...]:
     shown = "_:" if isinstance(result.focus_node, BNode) else str(result.focus_node)
     return (shown, str(result.source_shape), result.message, str(result.source), str(result.also))
+
+
+def test_a_store_points_to_lines_with_the_scans_it_saved_when_loading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cilo import sources
+
+    turtle = sorted((FIXTURES / "shapes").glob("*/violating.ttl"))
+    copies = []
+    for n, path in enumerate(turtle):  # copies: one is changed below
+        copies.append(tmp_path / f"{n:02d}-{path.parent.name}.ttl")
+        shutil.copyfile(path, copies[-1])
+    expected = sorted(map(_located, cilo.validate(copies).results))
+    assert all(r[3] != "None" for r in expected)  # every result has its line
+    folder = tmp_path / "store"
+    store = OxigraphStore(folder)
+    store.load(copies)
+    scans = store._folder.active / "scans"
+    assert {p.name for p in scans.iterdir()} == {f"{f.sha256}.json" for f in store.files()}
+    real = sources.scan_file
+    scanned: list[str] = []
+
+    def noted(file: str, data: bytes | None = None, *, mentions: bool = False) -> sources.Scan:
+        scanned.append(file)
+        return real(file, data, mentions=mentions)
+
+    monkeypatch.setattr(sources, "scan_file", noted)
+    assert sorted(map(_located, cilo.validate(store).results)) == expected
+    assert scanned == []  # the saved scans gave the lines
+    saved = next(scans.iterdir())
+    saved.write_text(saved.read_text(encoding="utf-8").replace(sources.SCANNER, "another"), encoding="utf-8")
+    assert sorted(map(_located, cilo.validate(store).results)) == expected
+    assert len(scanned) == 1  # a scan another scanner saved is made again
+    store.load([copies[0]])  # a new generation: the scans of the files kept are carried over
+    assert {p.name for p in (store._folder.active / "scans").iterdir()} == {
+        saved.name for saved in scans.iterdir()
+    }
+    on_files = cilo.validate(copies).results
+    changed = max(r.source.file for r in on_files if r.source is not None)  # a file results point into
+    with Path(changed).open("a", encoding="utf-8") as f:
+        f.write("\n# changed since loaded\n")
+    in_changed = [r.focus_node for r in on_files if r.source is not None and r.source.file == changed]
+    located = {r.focus_node: r.source for r in cilo.validate(store).results}
+    assert in_changed and all(located[node] is None for node in in_changed)  # the lines could be wrong
+    store.close()
 
 
 def test_an_endpoint_without_the_ontology_is_told_so(tmp_path: Path) -> None:

@@ -220,13 +220,13 @@ def test_a_scan_begun_ahead_is_the_one_results_are_located_with(monkeypatch: pyt
     turtle = EXAMPLES / "finnish-ci-model.ttl"
     expected = [(r.focus_node, r.source, r.also) for r in cilo.validate(turtle).results]
     scanned: list[str] = []
-    real = sources._scan_file
+    real = sources.scan_file
 
     def counted(file: str, *, mentions: bool) -> sources.Scan:
         scanned.append(file)
         return real(file, mentions=mentions)
 
-    monkeypatch.setattr(sources, "_scan_file", counted)
+    monkeypatch.setattr(sources, "scan_file", counted)
     report = cilo.validate(turtle)  # the first query with rows begins the scan; locating waits for it
     assert [(r.focus_node, r.source, r.also) for r in report.results] == expected
     assert all(r.source and r.source.line for r in report.results)
@@ -265,3 +265,23 @@ def test_the_quick_search_for_what_is_not_simple_is_the_full_one(text: str) -> N
             text, pos
         )
         assert quick == (full is None or full.start() > end), (text, pos)
+
+
+def test_a_saved_scan_is_read_back_whole_or_not_at_all(tmp_path: Path) -> None:
+    path = FIXTURES / "tricky.ttl"
+    found = scan(path.read_text(encoding="utf-8"), path.resolve().as_uri())
+    assert found.subjects and found.anonymous
+    saved = tmp_path / "scan.json"
+    found.save(saved)
+    assert sources.Scan.saved(saved) == found
+    assert [p.name for p in tmp_path.iterdir()] == ["scan.json"]  # no temporary file left
+    text = saved.read_text(encoding="utf-8")
+    for broken in (
+        text[: len(text) // 2],  # cut short
+        text.replace(sources.SCANNER, "0123456789abcdef"),  # saved by another scanner
+        text.replace('"subjects":{', '"subjects":{"x":"not a line",'),
+        "[]",
+    ):
+        saved.write_text(broken, encoding="utf-8")
+        assert sources.Scan.saved(saved) is None
+    assert sources.Scan.saved(tmp_path / "none.json") is None

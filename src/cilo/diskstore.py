@@ -6,6 +6,9 @@ Layout of a store folder ``DIR``::
     DIR/active -> gen-7   the generation in use: a relative symlink, swapped with one rename
     DIR/gen-7/db/         the Oxigraph (RocksDB) database
     DIR/gen-7/files.json  what is in it: per file its graph, triple count, hash and load time
+    DIR/gen-7/scans/      per Turtle-family file, by its hash, the lines of its statements
+                          (:meth:`cilo.sources.Scan.save`): results point to lines without the
+                          file being scanned again (0.8 s at N = 10,000)
 
 A load or a removal never touches the active generation: it makes the next one (a RocksDB checkpoint
 of the active one, hard links and no copy, then Oxigraph's bulk loader, which is fast but not
@@ -22,12 +25,14 @@ the union of all graphs (serve a store with ``oxigraph serve --location DIR/acti
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,10 +47,12 @@ from cilo.ontology import ONTOLOGY_IRI
 from cilo.oxigraph import ontology_ntriples, to_oxigraph
 from cilo.safety import check_triples
 from cilo.shacl.literals import Faithful
+from cilo.sources import SCANNED, scan_file
 
 _ACTIVE = "active"
 _LOCK = ".lock"
 _MANIFEST = "files.json"
+_SCANS = "scans"
 _GENERATION = re.compile(r"gen-(\d+)")
 _QUAD_FORMATS = {"nquads", "trig"}
 
@@ -171,6 +178,7 @@ def update(
             listed = ", ".join(sorted(files)) or "none"
             raise StoreError(f"{folder.path}: {path} is not in the store (its files: {listed})")
     target = folder.path / f"gen-{_next_number(folder)}"
+    scans: _Scans | None = None
     try:
         target.mkdir()
         if previous is None:
@@ -187,12 +195,17 @@ def update(
         if previous is not None:
             store.remove_graph(ontology_graph)
         store.bulk_load(ontology_ntriples(), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=ontology_graph)
+        scans = _Scans(target / _SCANS)
         for path in load_paths:
-            entry = _bulk_load(store, path, base, taken={g for f in files.values() for g in f.own_graphs})
+            taken = {g for f in files.values() for g in f.own_graphs}
+            entry = _bulk_load(store, path, base, taken=taken, scans=scans)
             files[entry.file] = entry
+        if previous is not None:
+            scans.keep(previous / _SCANS, files.values())
         store.flush()
         store.optimize()  # one compaction: queries then read about 15 % faster, for 10 % more load time
         del store
+        scans.finish()
         manifest = {
             "format": 1,
             "files": [asdict(f) for f in sorted(files.values(), key=lambda f: f.file)],
@@ -200,6 +213,8 @@ def update(
         _write_synced(target / _MANIFEST, json.dumps(manifest, indent=2).encode("utf-8"))
         _swap(folder.path, target.name)
     except BaseException as e:
+        if scans is not None:
+            scans.finish(wait=False)
         shutil.rmtree(target, ignore_errors=True)
         if isinstance(e, OSError):
             raise StoreError(f"{folder.path}: the store could not be written: {e}") from None
@@ -207,8 +222,11 @@ def update(
     return folder.manifest()
 
 
-def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, taken: set[str]) -> StoredFile:
-    """Load one file into its own graph of ``store`` (not transactional: ``store`` is not live yet)."""
+def _bulk_load(
+    store: pyoxigraph.Store, path: PathLike, base: str | None, *, taken: set[str], scans: _Scans
+) -> StoredFile:
+    """Load one file into its own graph of ``store`` (not transactional: ``store`` is not live yet);
+    a Turtle-family file is given to ``scans``."""
     p = Path(path)
     graph = pyoxigraph.NamedNode(p.resolve().as_uri())
     own: tuple[str, ...] = ()
@@ -251,6 +269,8 @@ def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, tak
             own = ()
     count = sum(_count(store, g) for g in (graph.value, *own))
     check_triples(path, count)
+    if native is not None and format_for(path) in SCANNED:
+        scans.add(_key(path), native[0], digest)
     return StoredFile(
         file=_key(path),
         graph=graph.value,
@@ -260,6 +280,41 @@ def _bulk_load(store: pyoxigraph.Store, path: PathLike, base: str | None, *, tak
         own_graphs=own,
         rewritten=tuple(sorted((p, str(e)) for p, e in observer.examples.items())),
     )
+
+
+class _Scans:
+    """The scans of a generation's Turtle-family files (:meth:`cilo.sources.Scan.save`), made in
+    another thread while Oxigraph writes (its flush and compaction let go of the GIL: the scan, 0.6 s
+    at N = 10,000, then adds nothing to the load)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir()
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._made: list[Future[None]] = []
+
+    def add(self, file: str, data: bytes, digest: str) -> None:
+        """Scan ``file``, read as ``data`` (SHA-256 ``digest``), and save its scan."""
+        self._made.append(self._pool.submit(self._save, file, data, digest))
+
+    def _save(self, file: str, data: bytes, digest: str) -> None:
+        scan_file(file, data).save(self.folder / f"{digest}.json")
+
+    def keep(self, previous: Path, files: Iterable[StoredFile]) -> None:
+        """Carry the saved scans of the files still in the store over from the ``previous``
+        generation's folder (hard links; a scan missing there is made again when results need it)."""
+        for f in files:
+            name = f"{f.sha256}.json"
+            if not (self.folder / name).exists():
+                with contextlib.suppress(OSError):
+                    os.link(previous / name, self.folder / name)
+
+    def finish(self, *, wait: bool = True) -> None:
+        """Wait for the scans (raising what one raised); without ``wait``, drop those not begun."""
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+        if wait:
+            for made in self._made:
+                made.result()
 
 
 def _in_graph(parsed: Graph, graph: pyoxigraph.NamedNode) -> Iterator[pyoxigraph.Quad]:

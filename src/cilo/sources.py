@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import itertools
+import json
 import re
 import threading
 from collections.abc import Iterable
@@ -72,10 +73,12 @@ class SourceMap:
         return self.written.setdefault(file, {})
 
     @classmethod
-    def of_stored(cls, files: Iterable[tuple[str, str]]) -> SourceMap:
+    def of_stored(cls, files: Iterable[tuple[str, str]], scans: Path | None = None) -> SourceMap:
         """The lines of files loaded into a store earlier, each ``(path, sha256 when loaded)``: read
-        again, if unchanged (a changed or missing file gives no lines). Blank nodes get new names
-        when a file is read again, so they are found by what they say (:meth:`locate`)."""
+        again, if unchanged (a changed or missing file gives no lines). A Turtle-family file's scan
+        saved at loading (``scans/<sha256>.json``, :meth:`Scan.save`) is read instead of scanning
+        its text again. Blank nodes get new names when a file is read again, so they are found by
+        what they say (:meth:`locate`)."""
         found = cls()
         for path, sha256 in files:
             try:
@@ -86,6 +89,9 @@ class SourceMap:
             if (_sha256(path) if data is None else hashlib.sha256(data).hexdigest()) != sha256:
                 continue
             lines = found.add(path, fmt)
+            saved = None if scans is None or data is not None else Scan.saved(scans / f"{sha256}.json")
+            if saved is not None:
+                found._scanned[(path, False)] = saved
             if data is not None:
                 try:
                     graph = parse_data(data, path, lines=lines)
@@ -177,7 +183,7 @@ class SourceMap:
                 return
             pool = ThreadPoolExecutor(max_workers=1)
             for file in todo:
-                self._ahead[(file, False)] = pool.submit(_scan_file, file, mentions=False)
+                self._ahead[(file, False)] = pool.submit(scan_file, file, mentions=False)
             pool.shutdown(wait=False)
 
     def _scan(self, file: str, *, mentions: bool = False) -> Scan:
@@ -185,18 +191,19 @@ class SourceMap:
         if key not in self._scanned:
             with self._lock:
                 ahead = self._ahead.pop(key, None)
-            self._scanned[key] = ahead.result() if ahead else _scan_file(file, mentions=mentions)
+            self._scanned[key] = ahead.result() if ahead else scan_file(file, mentions=mentions)
         return self._scanned[key]
 
 
-def _scan_file(file: str, *, mentions: bool) -> Scan:
-    """:func:`scan` of a file (empty when it cannot be read)."""
-    try:
-        data = Path(file).read_bytes()
-    except OSError:
-        data = b""
+def scan_file(file: str, data: bytes | None = None, *, mentions: bool = False) -> Scan:
+    """:func:`scan` of a file (empty when it cannot be read), or of its bytes ``data`` as read."""
+    if data is None:
+        try:
+            data = Path(file).read_bytes()
+        except OSError:
+            data = b""
     text = data.decode("utf-8", errors="replace")
-    del data  # not held while the text is scanned (163 MB at N = 100,000)
+    data = None  # what this function read is not held while the text is scanned (163 MB at N = 100,000)
     return scan(text, Path(file).resolve().as_uri(), mentions=mentions)
 
 
@@ -302,6 +309,51 @@ class Scan:
     mentions: dict[str, int] = field(default_factory=dict)
     #: (line, IRIs mentioned) of each statement whose subject is unnamed (``[] ...`` or ``[ ... ]``).
     anonymous: list[tuple[int, frozenset[str]]] = field(default_factory=list)
+
+    def save(self, path: Path) -> None:
+        """Write the scan (without :attr:`mentions`) to ``path`` as JSON, marked with :data:`SCANNER`;
+        whole or not at all (a temporary file renamed into place)."""
+        doc = {
+            "scanner": SCANNER,
+            "subjects": self.subjects,
+            "anonymous": [[line, sorted(iris)] for line, iris in self.anonymous],
+        }
+        if not SCANNER:
+            return
+        temporary = path.with_name(path.name + ".part")
+        temporary.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(path)
+
+    @classmethod
+    def saved(cls, path: Path) -> Scan | None:
+        """The scan :meth:`save` wrote to ``path``; None when there is none, or it was cut short, is
+        not one, or was made by another scanner (:data:`SCANNER`): then the text is scanned anew."""
+        try:
+            doc = json.loads(path.read_bytes())
+            if not SCANNER or doc["scanner"] != SCANNER:
+                return None
+            subjects, anonymous = doc["subjects"], doc["anonymous"]
+            found = cls(
+                subjects={str(iri): int(line) for iri, line in subjects.items()},
+                anonymous=[(int(line), frozenset(map(str, iris))) for line, iris in anonymous],
+            )
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        return found
+
+
+def _scanner_version() -> str:
+    """A digest of the code that scans (this module and the tokens it reads): a scan saved by other
+    code is never read back as this code's. Empty when the module's text cannot be read."""
+    try:
+        code = Path(__file__).read_bytes()
+    except OSError:
+        return ""
+    return hashlib.sha256(code + COMMENT_STRING_IRI.encode("utf-8")).hexdigest()[:16]
+
+
+#: What made a saved scan (see :meth:`Scan.saved`).
+SCANNER = _scanner_version()
 
 
 def scan(text: str, base: str, *, mentions: bool = False) -> Scan:

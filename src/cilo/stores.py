@@ -191,7 +191,11 @@ class OxigraphStore:
         rewritten = {p: (f.file, example) for f in files for p, example in f.rewritten}
         loaded = tuple((f.file, f.sha256) for f in files)
         triples = sum(f.triples for f in files)
-        return InStore(self._opened(), f"the store {self.path}", rewritten, files=loaded, triples=triples)
+        active = self._folder.active
+        scans = None if active is None else active / "scans"
+        return InStore(
+            self._opened(), f"the store {self.path}", rewritten, files=loaded, triples=triples, scans=scans
+        )
 
     def dump(self) -> bytes:
         """The whole store as N-Quads."""

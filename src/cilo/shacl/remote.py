@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph
@@ -57,6 +58,8 @@ class InStore:
     files: tuple[tuple[str, str], ...] = ()
     #: How many triples it holds (as its manifest says; 0 when not known).
     triples: int = 0
+    #: The folder of the files' scans saved when they were loaded (:meth:`SourceMap.of_stored`).
+    scans: Path | None = None
     #: The files being read again by :meth:`scan_ahead`, until :meth:`locate` takes them.
     _sources: Future[SourceMap] | None = field(default=None, init=False, repr=False)
     _reading: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -89,14 +92,14 @@ class InStore:
         with self._reading:
             if self._sources is None and self.queries_at_once > 1:
                 pool = ThreadPoolExecutor(max_workers=1)
-                self._sources = pool.submit(_read_again, self.files)
+                self._sources = pool.submit(_read_again, self.files, self.scans)
                 pool.shutdown(wait=False)
 
     def locate(self, results: Iterable[R]) -> list[R]:
         """``results``, each with the file and line of its focus node, where the file is unchanged."""
         with self._reading:
             ahead, self._sources = self._sources, None  # a later validation reads the files anew
-        sources = SourceMap.of_stored(self.files) if ahead is None else ahead.result()
+        sources = SourceMap.of_stored(self.files, self.scans) if ahead is None else ahead.result()
         return locate_all(results, sources, self.db)
 
     def rows(self, query: str) -> list[Row]:
@@ -182,9 +185,9 @@ def _counting_refused(plans: Iterable[Plan], name: str) -> list[Plan]:
     return plans
 
 
-def _read_again(files: tuple[tuple[str, str], ...]) -> SourceMap:
+def _read_again(files: tuple[tuple[str, str], ...], scans: Path | None) -> SourceMap:
     """The lines of ``files`` (:meth:`SourceMap.of_stored`), their scans begun."""
-    found = SourceMap.of_stored(files)
+    found = SourceMap.of_stored(files, scans)
     found.scan_ahead()
     return found
 
