@@ -386,6 +386,39 @@ def test_this_read_in_an_optional_of_an_inner_group_is_declined_not_joined() -> 
         shacl.validate(data, shapes, engine="fast")
 
 
+def test_a_sub_select_reading_this_runs_fast_only_where_joined_is_pre_bound() -> None:
+    data = HERE / "sub-select-this-data.ttl"
+    ex = "https://example.org/sub/"
+    cases = {
+        "sub-select-this-shapes.ttl": [
+            ("NoValueShape", "four", None),
+            ("NoValueShape", "one", None),
+            ("OtherValueShape", "two", "x"),
+            ("TwoTypesShape", "two", "two"),
+        ],
+        "sub-select-this-declined-shapes.ttl": [
+            ("FilterOnlyShape", "two", "x"),
+            ("FirstValueShape", "three", "three"),
+            ("FirstValueShape", "two", "two"),
+        ],
+    }
+    for name, expected in cases.items():
+        for engine in ("auto", "pyshacl"):
+            report = shacl.validate(data, HERE / name, engine=engine)  # type: ignore[arg-type]
+            found = sorted(
+                (
+                    str(r.source_shape)[len(ex) :],
+                    str(r.focus_node)[len(ex) :],
+                    r.value and str(r.value)[len(ex) :],
+                )
+                for r in report.results
+            )
+            assert found == [(shape, node, value or node) for shape, node, value in expected]
+            assert report.engine == ("fast" if engine == "auto" and "declined" not in name else "pyshacl")
+    with pytest.raises(cilo.errors.ShapesError, match=r"(FilterOnly|FirstValue)Shape.*reads \$this"):
+        shacl.validate(data, HERE / "sub-select-this-declined-shapes.ttl", engine="fast")
+
+
 def test_shapes_graph_and_current_shape_are_pre_bound_on_the_fast_engine() -> None:
     # pySHACL does not support $shapesGraph ("not currently supported"): the reference is the same
     # question asked of the data directly

@@ -5,9 +5,11 @@ SHACL pre-binds ``$this`` (SHACL 1.0 §5.3.1): the query is evaluated as if ``$t
 each focus node. The compiled query instead joins the focus nodes in at the start of its outermost
 group. Both give the same rows when every place ``$this`` is read sees the joined value: triple
 patterns anywhere but in an ``OPTIONAL`` of an inner group, and expressions (``FILTER``, ``BIND``, an
-``OPTIONAL``'s condition) of the outermost group. A query that reads ``$this`` elsewhere (in an
-expression of an inner group, a sub-select, an aggregate) is not compiled: pySHACL runs it
-(:class:`cilo.UnsupportedError`). A
+``OPTIONAL``'s condition) of the outermost group; and a sub-select whose own outermost group binds
+``$this`` in a triple pattern, read there by the same rules, grouped by ``$this`` if it groups at
+all, with no ``LIMIT`` or ``OFFSET`` (its rows for each focus node are those pre-binding gives,
+:meth:`_Checker.binds_this`). A query that reads ``$this`` elsewhere (in an expression of an inner
+group, another sub-select) is not compiled: pySHACL runs it (:class:`cilo.UnsupportedError`). A
 component's parameters are pre-bound the same way (a ``VALUES`` row joined in beside the focus nodes),
 and an ASK validator becomes ``FILTER NOT EXISTS { its pattern }`` over the value nodes. Constants are
 pre-bound by substitution, as the specification defines it: ``$currentShape``, ``$PATH`` and
@@ -810,9 +812,14 @@ class _Checker:
                     f"{shape}: a sub-select in a SPARQL constraint must return $this (SHACL 1.0 §5.2.1)"
                 )
             if self.reads(group):
-                raise UnsupportedError(
-                    f"{shape}: a sub-select that reads $this (pre-bound in it, not joined)"
-                )
+                if not self.binds_this(group):
+                    raise UnsupportedError(
+                        f"{shape}: a sub-select that reads $this (pre-bound in it, not joined)"
+                    )
+                # every row of it binds $this in a triple pattern of its own outermost group: read
+                # there, the joined value is the pre-bound one, as in the query's outermost group
+                self.group(group["where"], top=True)
+                return
             # $this only projected, never read: unbound in the sub-select's rows, which join with any focus
             # node as the pre-bound rows would
             self.group(group["where"], top=False)
@@ -870,6 +877,23 @@ class _Checker:
             )
         for graph in _exists_patterns(expr):
             self.group(graph, top=top)
+
+    def binds_this(self, select: Any) -> bool:
+        """Whether a sub-select that reads ``$this`` gives, joined, the rows it gives pre-bound: a
+        triple pattern of its outermost group binds ``$this`` in every row (so each row is one focus
+        node's, and that group reads it as the query's outermost group does), it groups by ``$this``
+        if it groups or aggregates at all (one group per focus node, as pre-bound), and no ``LIMIT``
+        or ``OFFSET`` cuts the rows of all focus nodes together."""
+        where = select["where"]
+        parts = where["part"] if _has(where, "part") else []
+        if not any(part.name == "TriplesBlock" and _THIS in _variables(part) for part in parts):
+            return False
+        if _has(select, "limitoffset"):
+            return False
+        if _has(select, "groupby"):
+            return _THIS in select["groupby"]["condition"]
+        aggregated = (select[k] for k in ("projection", "having", "orderby") if _has(select, k))
+        return not any(str(getattr(n, "name", "")).startswith("Aggregate_") for n in nodes(list(aggregated)))
 
     def reads(self, select: Any) -> bool:
         """Whether a sub-select reads ``$this``: anywhere but as a projected variable or a GROUP BY key
