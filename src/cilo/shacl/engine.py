@@ -32,7 +32,7 @@ from cilo.report import ValidationResult
 from cilo.safety import check_triples, give_back_freed_memory
 from cilo.shacl import reference
 from cilo.shacl.compiler import Compiler, Plan, fused
-from cilo.shacl.literals import Faithful, as_written, ill_typed, may_hold_rewritten, restore, rows
+from cilo.shacl.literals import Faithful, as_written, distinct, ill_typed, may_hold_rewritten, restore, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import AtEndpoint, InStore, Remote
 from cilo.shacl.sparql import SHAPES_GRAPH
@@ -146,8 +146,9 @@ class Data:
         return locate_all(results, self.sources, self.store())
 
     def rows(self, query: str) -> list[dict[str, Node | None]]:
-        """The rows of a SELECT query over the store, literals as written (stand-ins restored)."""
-        return rows(self.store(), query)
+        """The rows of a SELECT query over the store, each once (:func:`distinct`), literals as
+        written (stand-ins restored)."""
+        return distinct(rows(self.store(), query))
 
     def graph(self) -> Graph:
         """The data as one rdflib Graph (for pySHACL), made from the store: each file was read once,

@@ -192,6 +192,13 @@ def ill_typed(value: str, datatype: str) -> pyoxigraph.Literal:
     return pyoxigraph.Literal(value, datatype=pyoxigraph.NamedNode(ILL_TYPED + datatype))
 
 
+def distinct(found: list[dict[str, Node | None]]) -> list[dict[str, Node | None]]:
+    """``found`` (rows), each row once, in order: the engine makes one validation result of each
+    distinct row, as pySHACL does (SHACL 1.0 §5.3 says "each solution", and two equal ones add
+    nothing), and as a store must, whose union of graphs is a multiset (:mod:`cilo.shacl.remote`)."""
+    return list({tuple(row.items()): row for row in found}.values())
+
+
 def rows(store: pyoxigraph.Store, query: str, *, union: bool = False) -> list[dict[str, Node | None]]:
     """The rows of a SELECT query as rdflib terms, stand-ins restored and literals as written (with
     ``union``, the default graph is the union of the store's graphs)."""

@@ -33,7 +33,7 @@ from cilo.errors import ShapesError
 from cilo.oxigraph import has_named_graphs
 from cilo.results import Row
 from cilo.shacl.compiler import Plan
-from cilo.shacl.literals import AsStored, Faithful, rows
+from cilo.shacl.literals import AsStored, Faithful, distinct, rows
 from cilo.shacl.sparql import algebra, predicates_read
 from cilo.sources import R, SourceMap, locate_all
 from cilo.sparqlclient import select
@@ -104,7 +104,7 @@ class InStore:
 
     def rows(self, query: str) -> list[Row]:
         """The rows of a SELECT query, literals as stored."""
-        return _distinct(rows(self.db, query, union=has_named_graphs(self.db)))
+        return distinct(rows(self.db, query, union=has_named_graphs(self.db)))
 
     def check(self, plans: Iterable[Plan]) -> None:
         """Refuse a shape whose queries count matches, or read literals the store holds rewritten."""
@@ -144,7 +144,7 @@ class AtEndpoint:
 
     def rows(self, query: str) -> list[Row]:
         """The rows of a SELECT query, literals as the endpoint wrote them."""
-        return _distinct(list(select(self.url, query, timeout=self.timeout, written=True)[1]))
+        return distinct(list(select(self.url, query, timeout=self.timeout, written=True)[1]))
 
     def check(self, plans: Iterable[Plan]) -> None:
         """Refuse a shape whose queries count matches (see the module docstring)."""
@@ -165,11 +165,6 @@ class AtEndpoint:
                     "not validate there, as its answers would be wrong. Load the data into an Oxigraph "
                     "store (`cilo store load`) or server instead"
                 )
-
-
-def _distinct(rows: list[Row]) -> list[Row]:
-    """The rows, each once (see the module docstring)."""
-    return list({tuple(row.items()): row for row in rows}.values())
 
 
 def _counting_refused(plans: Iterable[Plan], name: str) -> list[Plan]:

@@ -880,13 +880,18 @@ class _Checker:
 
     def binds_this(self, select: Any) -> bool:
         """Whether a sub-select that reads ``$this`` gives, joined, the rows it gives pre-bound: a
-        triple pattern of its outermost group binds ``$this`` in every row (so each row is one focus
-        node's, and that group reads it as the query's outermost group does), it groups by ``$this``
-        if it groups or aggregates at all (one group per focus node, as pre-bound), and no ``LIMIT``
-        or ``OFFSET`` cuts the rows of all focus nodes together."""
+        triple pattern of its outermost group binds ``$this`` in every row before any ``OPTIONAL`` or
+        ``BIND`` there (so each row is one focus node's, and that group reads it as the query's
+        outermost group, the focus nodes joined first, does), it groups by ``$this`` if it groups or
+        aggregates at all (one group per focus node, as pre-bound), and no ``LIMIT`` or ``OFFSET``
+        cuts the rows of all focus nodes together."""
         where = select["where"]
-        parts = where["part"] if _has(where, "part") else []
-        if not any(part.name == "TriplesBlock" and _THIS in _variables(part) for part in parts):
+        for part in where["part"] if _has(where, "part") else []:
+            if part.name == "TriplesBlock" and _THIS in _variables(part):
+                break
+            if part.name not in ("TriplesBlock", "GroupOrUnionGraphPattern", "Filter"):
+                return False  # what an OPTIONAL or a BIND reads, it reads before the joins after it
+        else:
             return False
         if _has(select, "limitoffset"):
             return False
