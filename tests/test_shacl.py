@@ -871,21 +871,26 @@ def test_checks_that_share_focus_nodes_run_as_one_query_and_answer_as_pyshacl() 
     from cilo.shacl.literals import Faithful
 
     shapes = HERE / "shared-focus-shapes.ttl"
-    compiler = Compiler(Graph().parse(shapes), Faithful())
-    plans = {str(s).rsplit("/", 1)[-1]: compiler.compile_shape(s) for s in compiler.top_shapes()}
-    sharing = [p for p in plans["PersonShape"] if p.alone]
-    # knows: class, node kind; email: pattern
-    assert len(sharing) == 3 and len({p.focus for p in sharing}) == 1
-    # name: max count 1, datatype, min length start from ?this along ex:name, which a target names
-    # (sh:targetSubjectsOf): their own first triple finds focus nodes only, so they need no focus
-    implied = [p.query for p in plans["PersonShape"] if "targetObject" not in p.query]
-    assert len(implied) == 3
-    assert all(q.split("{ ", 1)[1].startswith("?this <https://example.org/shared/name>") for q in implied)
-    assert not any(p.alone for p in plans["TeamShape"])  # sh:targetNode: each alone, from the node
-    # min count (MINUS), max count 2 (GROUP BY), and the two longer paths: each alone
-    alone = [p.query for p in plans["PersonShape"] if not p.alone and p.query not in implied]
-    assert len(alone) == 4 and all(("MINUS" in q) + ("GROUP BY" in q) + ("info>/" in q) == 1 for q in alone)
-    assert fused(sharing).count("BIND (") == 3
+    for disk in (False, True):
+        compiler = Compiler(Graph().parse(shapes), Faithful(), on_disk=disk)
+        plans = {str(s).rsplit("/", 1)[-1]: compiler.compile_shape(s) for s in compiler.top_shapes()}
+        sharing = [p for p in plans["PersonShape"] if p.shares_focus]
+        # knows: class, node kind, max count 2 (GROUP BY ?this); email: pattern; and on disk its min
+        # count (MINUS: in memory, as quick alone)
+        assert len(sharing) == 4 + disk and len({p.focus for p in sharing}) == 1
+        assert sum(p.absent is not None for p in sharing) == disk
+        # name: max count 1, datatype, min length start from ?this along ex:name, which a target names
+        # (sh:targetSubjectsOf): their own first triple finds focus nodes only, so they need no focus
+        implied = [p.query for p in plans["PersonShape"] if "targetObject" not in p.query]
+        assert len(implied) == 3
+        assert all(q.split("{ ", 1)[1].startswith("?this <https://example.org/shared/name>") for q in implied)
+        assert not any(p.shares_focus for p in plans["TeamShape"])  # sh:targetNode: each from the node
+        # the two longer paths, and in memory the min count: each alone
+        alone = [p.query for p in plans["PersonShape"] if not p.shares_focus and p.query not in implied]
+        assert len(alone) == 3 - disk
+        assert all(("info>/" in q) + ("knows>*" in q) + ("MINUS" in q) == 1 for q in alone)
+        assert fused(sharing).count("BIND (") == len(sharing)
+        assert fused(sharing).count("} } MINUS { { SELECT ?this (") == disk
     found = {
         engine: sorted(
             (

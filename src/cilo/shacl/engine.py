@@ -360,7 +360,7 @@ def _run_plans(
 
     groups: dict[str, list[Plan]] = {}
     for n, plan in enumerate(plans):
-        groups.setdefault(plan.focus if plan.focus and plan.alone else str(n), []).append(plan)
+        groups.setdefault(plan.focus if plan.focus and plan.shares_focus else str(n), []).append(plan)
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
         besides = None if beside is None else pool.submit(contextvars.copy_context().run, beside)
