@@ -1046,20 +1046,7 @@ _S_FORMS = [
     "SELECT {P}?v WHERE {{ {parts} }} GROUP BY {G} ?v",
     "SELECT {d}{P}?v WHERE {{ {parts} }} ORDER BY ?v LIMIT 1",
 ]
-#: Two focus nodes of each target with values, one of them two types: most queries have rows.
-_S_BASE = [
-    (URIRef(_NE + s), URIRef(_NE + p) if p != "a" else rdflib.RDF.type, URIRef(_NE + o))
-    for s, p, o in [
-        ("a", "a", "C"),
-        ("a", "p", "b"),
-        ("b", "a", "C"),
-        ("b", "a", "D"),
-        ("b", "p", "b"),
-        ("b", "p", "c"),
-        ("b", "q", "a"),
-        ("c", "q", "b"),
-    ]
-]
+_S_BASE = list(Graph().parse(HERE / "sub-select-random-base.ttl"))
 _S_TARGETS = {
     "sh:targetSubjectsOf ex:p": "SELECT DISTINCT ?x WHERE { ?x ex:p ?any }",
     "sh:targetNode ex:a , ex:b": "SELECT ?x WHERE { VALUES ?x { ex:a ex:b } }",

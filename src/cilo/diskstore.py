@@ -8,7 +8,7 @@ Layout of a store folder ``DIR``::
     DIR/gen-7/files.json  what is in it: per file its graph, triple count, hash and load time
     DIR/gen-7/scans/      per Turtle-family file, by its hash, the lines of its statements
                           (:meth:`cilo.sources.Scan.save`): results point to lines without the
-                          file being scanned again (0.8 s at N = 10,000)
+                          file being scanned again (0.6 to 0.8 s at N = 10,000)
 
 A load or a removal never touches the active generation: it makes the next one (a RocksDB checkpoint
 of the active one, hard links and no copy, then Oxigraph's bulk loader, which is fast but not
@@ -284,8 +284,8 @@ def _bulk_load(
 
 class _Scans:
     """The scans of a generation's Turtle-family files (:meth:`cilo.sources.Scan.save`), made in
-    another thread while Oxigraph writes (its flush and compaction let go of the GIL: the scan, 0.6 s
-    at N = 10,000, then adds nothing to the load)."""
+    another thread while Oxigraph writes (its flush and compaction let go of the GIL: the scan, 0.6 to
+    0.8 s at N = 10,000, then adds nothing to the load)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

@@ -313,13 +313,13 @@ class Scan:
     def save(self, path: Path) -> None:
         """Write the scan (without :attr:`mentions`) to ``path`` as JSON, marked with :data:`SCANNER`;
         whole or not at all (a temporary file renamed into place)."""
+        if not SCANNER:
+            return
         doc = {
             "scanner": SCANNER,
             "subjects": self.subjects,
             "anonymous": [[line, sorted(iris)] for line, iris in self.anonymous],
         }
-        if not SCANNER:
-            return
         temporary = path.with_name(path.name + ".part")
         temporary.write_text(json.dumps(doc, separators=(",", ":")), encoding="utf-8")
         temporary.replace(path)

@@ -383,7 +383,7 @@ class Compiler:
             unfocused = _implied_focus(query, focus, self._implied.get(focus, Implies()))
             if unfocused is not None:
                 return dataclasses.replace(found, query=unfocused)  # its first triple finds them
-            # in memory a MINUS alone costs what it costs beside others (0.65 s either way at N = 10,000)
+            # in memory a MINUS fused with the others measured no quicker than alone (within the noise)
             alone, absent = _sharable(query, focus), _absent(query, focus) if self.on_disk else None
             if alone is None and absent is None:
                 return found
@@ -831,7 +831,7 @@ class Compiler:
 _SHARABLE_HEAD = re.compile(r"SELECT DISTINCT \?this( \?value)? WHERE \{ |SELECT \?this WHERE \{ ")
 _PREDICATE_FIRST = re.compile(r"\?this <([^<>\s]*)> \?(\w+) ")
 #: The end of :func:`_counted`'s grouped form.
-_GROUPED_TAIL = re.compile(r" \} GROUP BY \?this HAVING \(COUNT\(DISTINCT \?v\) > \d+\)")
+_GROUPED_TAIL = re.compile(r" \} GROUP BY \?this HAVING \(COUNT\(DISTINCT \?v\) > \d+\)$")
 
 
 def _sharable(query: str, focus: str) -> str | None:
