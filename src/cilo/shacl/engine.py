@@ -146,9 +146,8 @@ class Data:
         return locate_all(results, self.sources, self.store())
 
     def rows(self, query: str) -> list[dict[str, Node | None]]:
-        """The rows of a SELECT query over the store, each once (:func:`distinct`), literals as
-        written (stand-ins restored)."""
-        return distinct(rows(self.store(), query))
+        """The rows of a SELECT query over the store, literals as written (stand-ins restored)."""
+        return rows(self.store(), query)
 
     def graph(self) -> Graph:
         """The data as one rdflib Graph (for pySHACL), made from the store: each file was read once,
@@ -338,7 +337,7 @@ def _run_plans(
 
     def rows_of(query: str, shape: str) -> list[dict[str, Node | None]]:
         try:
-            rows = data.rows(query)
+            rows = distinct(data.rows(query))  # one result per distinct row, wherever the data is
         except (SyntaxError, ValueError, OSError, QueryError) as e:  # never guess: say which shape
             raise ShapesError(f"the fast engine's query for {shape} failed on {data.name}: {e}") from None
         if rows and isinstance(data, Data | InStore):  # results will be located: scan the files meanwhile
