@@ -425,6 +425,13 @@ def test_a_sub_select_reading_this_runs_fast_only_where_joined_is_pre_bound() ->
         shacl.validate(data, HERE / "sub-select-this-declined-shapes.ttl", engine="fast")
 
 
+def test_a_row_given_twice_is_one_result_on_every_engine() -> None:
+    data, shapes = HERE / "sub-select-this-data.ttl", HERE / "duplicate-rows-shapes.ttl"
+    for engine in ("fast", "pyshacl"):
+        assert len(shacl.validate(data, shapes, engine=engine).results) == 1, engine  # type: ignore[arg-type]
+    assert len(engine_run(on_disk(data), shacl.as_graph(shapes), "fast").results) == 1
+
+
 def test_shapes_graph_and_current_shape_are_pre_bound_on_the_fast_engine() -> None:
     # pySHACL does not support $shapesGraph ("not currently supported"): the reference is the same
     # question asked of the data directly
