@@ -33,9 +33,10 @@ demo: $(STAMP)
 	  echo "(exit code $$rc: 0 = every initiative conforms, 1 = gaps found, as in the paper's missing sponsor)"
 
 # The browser test needs Chromium and ChromeDriver, the endpoint tests Virtuoso 7: found, or installed from Debian's packages.
+# The suite runs on every core (pytest-xdist), each worker taking the next test as it frees up.
 test: $(DEV)
 	bash tests/setup-system.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # The examples are written by hand in YAML; their Turtle and CSV twins are written from them.
 examples: $(STAMP)
