@@ -363,9 +363,10 @@ def _run_plans(
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
         besides = None if beside is None else pool.submit(contextvars.copy_context().run, beside)
-        # SPARQL constraints first: the longest (joins over all the data) and the ones with results
-        # (a profile's coverage), so the threads end together and the scan for lines starts early
-        first = sorted(groups.values(), key=lambda g: not g[0].templated)
+        # the longest first, so the threads end together: several plans on one set of focus nodes,
+        # then SPARQL constraints (joins over all the data, and the ones with results, a profile's
+        # coverage, so that the scan for lines starts early), then the rest
+        first = sorted(groups.values(), key=lambda g: (len(g) == 1, not g[0].templated))
         running = [(g, pool.submit(contextvars.copy_context().run, run, g)) for g in first]
         by_plan = {id(p): r for g, future in running for p, r in zip(g, future.result(), strict=True)}
         value = None if besides is None else besides.result()
