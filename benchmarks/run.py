@@ -109,7 +109,7 @@ def check(name: str, got: dict[str, list[str]], truth: dict[str, list[str]]) -> 
         raise SystemExit(f"{name}: the missing functions differ from the ground truth")
 
 
-def bench(n: int, runs: int, cap: float, work: Path, lookups: int = 50) -> dict[str, Any]:
+def bench(n: int, runs: int, cap: float, work: Path, lookups: int) -> dict[str, Any]:
     import cilo
     from cilo.stores import MemoryStore, OxigraphStore
 
