@@ -18,10 +18,10 @@ Qualified counts and SPARQL constraints inside nested shapes decline.
 
 Shared focus nodes. The constraints of a shape whose query starts from ``?this`` along one predicate
 (value-node components, a count of more than n) also carry their query without the focus
-sub-select (:attr:`Plan.alone`); on disk, so do those whose rows are the focus nodes without a
-match along one predicate (a count of fewer than 1: :attr:`Plan.absent`). The engine runs those of
-one focus as one query (:func:`fused`): the focus nodes found once (a role assignment's six checks on
-the store at N = 10,000: 2.0 → 1.3 s).
+sub-select (:attr:`Plan.alone`); so do those whose rows are the focus nodes without a match along
+one predicate (a count of fewer than 1: :attr:`Plan.absent`). The engine runs those of one focus as
+one query (:func:`fused`): the focus nodes found once (a role assignment's six checks on the store at
+N = 10,000: 2.0 → 1.3 s; in memory its three minimum counts beside the others: 0.95 → 0.71 s).
 When that predicate is one the shape's ``sh:targetSubjectsOf`` names, every match of the query's first
 triple is a focus node: the query runs without the focus sub-select at all (:class:`Implies`; SPARQL
 constraints likewise, :func:`cilo.shacl.sparql.compile_constraint`).
@@ -131,6 +131,7 @@ _INTEGERS = {
 }  # fmt: skip
 _SUBCLASS = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 _THIS = Variable("this")
+_TRUE = Literal(True)
 
 
 @dataclass(frozen=True)
@@ -383,8 +384,7 @@ class Compiler:
             unfocused = _implied_focus(query, focus, self._implied.get(focus, Implies()))
             if unfocused is not None:
                 return dataclasses.replace(found, query=unfocused)  # its first triple finds them
-            # in memory a MINUS fused with the others measured no quicker than alone (within the noise)
-            alone, absent = _sharable(query, focus), _absent(query, focus) if self.on_disk else None
+            alone, absent = _sharable(query, focus), _absent(query, focus)
             if alone is None and absent is None:
                 return found
             return dataclasses.replace(found, focus=focus, alone=alone, absent=absent)
@@ -877,26 +877,54 @@ def _implied_focus(query: str, focus: str, implied: Implies) -> str | None:
     return query[: at + 2] + query[rest:]
 
 
-def fused(plans: list[Plan]) -> str:
+def fused(plans: list[Plan], *, hashes: bool = False) -> str:
     """One query for ``plans`` that share their focus sub-select (each with :attr:`Plan.alone` or
     :attr:`Plan.absent`): the focus nodes once, joined to the union of the queries without them, each
     row tagged ``?plan`` with its plan's index. Oxigraph then finds the focus nodes once and joins them
     by hashing, where each query alone found them again and joined node by node (the five such checks
-    of a role assignment: 1.7 s → 0.8 s at N = 10,000). A plan with :attr:`Plan.absent` contributes
-    every focus node, tagged, and a ``MINUS`` of its pattern's matches, tagged alike: ``MINUS`` removes
-    a row only where ``?this`` and ``?plan`` both agree, so exactly that plan's focus nodes with a
-    match (the pattern binds ``?this`` in each), as its own ``MINUS`` did."""
+    of a role assignment: 1.7 s → 0.8 s at N = 10,000).
+
+    The plans with :attr:`Plan.absent` (a focus node without a match of a pattern):
+
+    - ``hashes`` (data on disk, :attr:`cilo.shacl.remote.InStore.hashes`): each contributes every
+      focus node, tagged, and a ``MINUS`` of its pattern's matches, tagged alike: ``MINUS`` removes a
+      row only where ``?this`` and ``?plan`` both agree, so exactly that plan's focus nodes with a
+      match (the pattern binds ``?this`` in each), as its own ``MINUS`` did;
+    - else (in memory, where a lookup is cheap): one more row for each focus node, tagged
+      :data:`ABSENT`, kept when one of the patterns has no match for it, and a column
+      ``?absentN`` for the plan of index ``N`` that is true where its pattern has none
+      (:func:`absent_plans`). ``?this`` is bound in that row, so ``NOT EXISTS`` tests its own node;
+      the column is computed in the projection, for the rows kept only. Each pattern is then one
+      lookup per focus node, where a ``MINUS`` for each read the focus nodes again (a role
+      assignment's three minimum counts beside its other checks at N = 10,000: 0.95 → 0.67 s)."""
     focus = plans[0].focus
     assert focus is not None and all(p.focus == focus and p.shares_focus for p in plans)
-    branches, absent = [], []
-    for n, p in enumerate(plans):
-        if p.alone is not None:
-            branches.append(f"{{ {{ {p.alone} }} BIND ({n} AS ?plan) }}")
-        else:  # every focus node, less those with a match (MINUS compares ?this and ?plan)
-            branches.append(f"{{ BIND ({n} AS ?plan) }}")
-            absent.append(f"{{ SELECT ?this ({n} AS ?plan) WHERE {{ {p.absent} }} }}")
-    minus = f" MINUS {{ {' UNION '.join(absent)} }}" if absent else ""
-    return f"SELECT * WHERE {{ {focus} {{ {' UNION '.join(branches)} }}{minus} }}"
+    branches = [f"{{ {{ {p.alone} }} BIND ({n} AS ?plan) }}" for n, p in enumerate(plans) if p.alone]
+    absent = [(n, p.absent) for n, p in enumerate(plans) if p.absent]
+    if not absent:
+        return f"SELECT * WHERE {{ {focus} {{ {' UNION '.join(branches)} }} }}"
+    if hashes:  # every focus node, less those with a match (MINUS compares ?this and ?plan)
+        branches += [f"{{ BIND ({n} AS ?plan) }}" for n, _ in absent]
+        minus = " UNION ".join(f"{{ SELECT ?this ({n} AS ?plan) WHERE {{ {a} }} }}" for n, a in absent)
+        return f"SELECT * WHERE {{ {focus} {{ {' UNION '.join(branches)} }} MINUS {{ {minus} }} }}"
+    branches.append(f"{{ BIND ({ABSENT} AS ?plan) }}")
+    missing = {n: f"NOT EXISTS {{ {a} }}" for n, a in absent}
+    columns = " ".join(f"(?plan = {ABSENT} && {test} AS ?absent{n})" for n, test in missing.items())
+    kept = " || ".join(missing.values())
+    return (
+        f"SELECT ?this ?value ?plan {columns} WHERE {{ {focus} {{ {' UNION '.join(branches)} }} "
+        f"FILTER (?plan != {ABSENT} || {kept}) }}"
+    )
+
+
+#: The tag of :func:`fused`'s rows that say which plans' patterns a focus node has no match of.
+ABSENT = -1
+
+
+def absent_plans(row: dict[str, Node | None]) -> list[int]:
+    """The plans a row of :func:`fused` tagged :data:`ABSENT` is a result of: those whose column
+    ``?absentN`` is true."""
+    return [int(k[len("absent") :]) for k, v in row.items() if k.startswith("absent") and v == _TRUE]
 
 
 @dataclass

@@ -31,7 +31,7 @@ from cilo.oxigraph import term_converter, to_oxigraph
 from cilo.report import ValidationResult
 from cilo.safety import check_triples, give_back_freed_memory
 from cilo.shacl import reference
-from cilo.shacl.compiler import Compiler, Plan, fused
+from cilo.shacl.compiler import ABSENT, Compiler, Plan, absent_plans, fused
 from cilo.shacl.literals import Faithful, as_written, distinct, ill_typed, may_hold_rewritten, restore, rows
 from cilo.shacl.reference import PreparedGraph
 from cilo.shacl.remote import AtEndpoint, InStore, Remote
@@ -351,15 +351,20 @@ def _run_plans(
             return [[_result(group[0], row) for row in rows_of(group[0].query, str(group[0].shape))]]
         shapes = ", ".join(dict.fromkeys(str(p.shape) for p in group))
         found: list[list[ValidationResult]] = [[] for _ in group]
-        for row in rows_of(fused(group), shapes):
+        for row in rows_of(fused(group, hashes=hashes), shapes):
             n = int(str(row.pop("plan")))
-            own = {"this", group[n].value}  # the rest are other plans' columns
-            found[n].append(_result(group[n], {k: v for k, v in row.items() if k in own}))
+            for m in absent_plans(row) if n == ABSENT else [n]:
+                own = {"this", group[m].value}  # the rest are other plans' columns
+                found[m].append(_result(group[m], {k: v for k, v in row.items() if k in own}))
         return found
 
+    hashes = not isinstance(data, Data) and data.hashes
     groups: dict[str, list[Plan]] = {}
     for n, plan in enumerate(plans):
-        groups.setdefault(plan.focus if plan.focus and plan.shares_focus else str(n), []).append(plan)
+        # a large store looks up rather than hashes, and there a lookup for each focus node reads the
+        # disk: a plan of an absent pattern keeps its own MINUS (fused: in memory or hashing only)
+        shares = plan.shares_focus and (plan.alone is not None or hashes or isinstance(data, Data))
+        groups.setdefault(plan.focus if plan.focus and shares else str(n), []).append(plan)
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
         besides = None if beside is None else pool.submit(contextvars.copy_context().run, beside)
