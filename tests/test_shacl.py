@@ -883,9 +883,9 @@ def test_checks_that_share_focus_nodes_run_as_one_query_and_answer_as_pyshacl() 
         plans = {str(s).rsplit("/", 1)[-1]: compiler.compile_shape(s) for s in compiler.top_shapes()}
         sharing = [p for p in plans["PersonShape"] if p.shares_focus]
         # knows: class, node kind, max count 2 (GROUP BY ?this); email: pattern, and its min count
-        # (the focus nodes without an email)
-        assert len(sharing) == 5 and len({p.focus for p in sharing}) == 1
-        assert sum(p.absent is not None for p in sharing) == 1
+        # (the focus nodes without an email); the SPARQL constraint (those without either pattern)
+        assert len(sharing) == 6 and len({p.focus for p in sharing}) == 1
+        assert sorted(len(p.absent) for p in sharing if p.absent) == [1, 2]
         # name: max count 1, datatype, min length start from ?this along ex:name, which a target names
         # (sh:targetSubjectsOf): their own first triple finds focus nodes only, so they need no focus
         implied = [p.query for p in plans["PersonShape"] if "targetObject" not in p.query]
@@ -895,11 +895,12 @@ def test_checks_that_share_focus_nodes_run_as_one_query_and_answer_as_pyshacl() 
         # the two longer paths: each alone
         alone = [p.query for p in plans["PersonShape"] if not p.shares_focus and p.query not in implied]
         assert len(alone) == 2 and all(("info>/" in q) + ("knows>*" in q) == 1 for q in alone)
-        # on disk the min count is a MINUS of its matches, in memory a lookup for each focus node
+        # on disk the absent patterns are one MINUS of their matches, in memory a lookup for each
+        # focus node, in a row of its own
         query = fused(sharing, hashes=disk)
-        assert query.count("BIND (") == len(sharing) - 1 + (disk or 1)
+        assert query.count("BIND (") == 4 + (2 if disk else 1)
         assert query.count("} } MINUS { { SELECT ?this (") == disk
-        assert query.count(" AS ?absent") == (not disk)
+        assert query.count(" AS ?absent") == (0 if disk else 2)
     found = {
         engine: sorted(
             (
@@ -917,6 +918,46 @@ def test_checks_that_share_focus_nodes_run_as_one_query_and_answer_as_pyshacl() 
     assert {"MaxCountConstraintComponent", "DatatypeConstraintComponent", "MinLengthConstraintComponent",
             "ClassConstraintComponent", "NodeKindConstraintComponent", "PatternConstraintComponent",
             "MinCountConstraintComponent", "MaxInclusiveConstraintComponent"} <= kinds  # fmt: skip
+    absent = {
+        (node.rsplit("/", 1)[-1], c)
+        for node, _, _, c in found["fast"]
+        if c in ("MinCountConstraintComponent", "SPARQLConstraintComponent")
+    }
+    assert absent == {
+        ("eve", "MinCountConstraintComponent"),  # no e-mail
+        ("team", "MinCountConstraintComponent"),  # two members
+        ("carl", "SPARQLConstraintComponent"),  # a homepage that is not a page, no phone
+        ("dora", "SPARQLConstraintComponent"),  # neither
+    }
+
+
+def test_a_sparql_query_of_focus_nodes_without_matches_is_read_as_its_patterns_or_not_at_all() -> None:
+    from cilo.shacl.sparql import absent_patterns
+
+    focus = "{ SELECT DISTINCT ?this WHERE { ?this a <https://example.org/C> } }"
+    p = "<https://example.org/p>"
+
+    def patterns(where: str, select: str = "?this") -> tuple[str, ...] | None:
+        return absent_patterns(f"SELECT {select} WHERE {{ {focus} {where} }}", focus)
+
+    first = f"SELECT DISTINCT ?this WHERE {{ ?this {p} ?plan }}"
+    found = patterns(f"MINUS {{ {first} }} MINUS {{ ?this {p} ?x . ?x a ?value }}")
+    assert found is not None and len(found) == 2
+    assert found[0].startswith(f"?this {p} ?absent_") and found[1].count("?absent_") == 3
+    assert not any(name in text for text in found for name in ("?plan", "?value", "?x"))  # renamed apart
+    assert patterns(f"MINUS {{ ?this {p} ?x }}") is not None
+    for where, select in [
+        (f"MINUS {{ ?this {p}/{p} ?x }}", "?this"),  # a path
+        (f'MINUS {{ ?this {p} "x" }}', "?this"),  # a literal
+        (f"MINUS {{ ?a {p} ?b }}", "?this"),  # shares nothing with the focus nodes: removes none
+        (f"MINUS {{ SELECT ?x WHERE {{ ?this {p} ?x }} }}", "?this"),  # likewise
+        (f"MINUS {{ ?this {p} ?x }} FILTER (isIRI(?this))", "?this"),  # a filter besides
+        (f"MINUS {{ ?this {p} ?x }}", "?this ?x"),  # another column
+        (f"?this {p} ?y MINUS {{ ?this {p} ?x }}", "?this"),  # not the focus nodes alone
+        (f"OPTIONAL {{ ?this {p} ?x }}", "?this"),  # no MINUS
+        ("", "?this"),
+    ]:
+        assert patterns(where, select) is None, where
 
 
 # --- which texts are read triple by triple for their literals ------------------------------------

@@ -165,14 +165,14 @@ class Plan:
     #: and the query's own ``SELECT DISTINCT`` without it, which binds ``?this`` in every row.
     focus: str | None = None
     alone: str | None = None
-    #: Or, for a query whose rows are the focus nodes without a match of a pattern (``MINUS``), that
-    #: pattern, which binds ``?this`` in every solution (:func:`fused`).
-    absent: str | None = None
+    #: Or, for a query whose rows are the focus nodes without a match of any of some patterns
+    #: (``MINUS``), those patterns, each binding ``?this`` in every solution (:func:`fused`).
+    absent: tuple[str, ...] = ()
 
     @property
     def shares_focus(self) -> bool:
         """Whether the engine may run the plan with others of its focus in one query (:func:`fused`)."""
-        return self.focus is not None and (self.alone is not None or self.absent is not None)
+        return self.focus is not None and (self.alone is not None or bool(self.absent))
 
 
 @dataclass(frozen=True)
@@ -385,7 +385,7 @@ class Compiler:
             if unfocused is not None:
                 return dataclasses.replace(found, query=unfocused)  # its first triple finds them
             alone, absent = _sharable(query, focus), _absent(query, focus)
-            if alone is None and absent is None:
+            if alone is None and not absent:
                 return found
             return dataclasses.replace(found, focus=focus, alone=alone, absent=absent)
 
@@ -850,16 +850,16 @@ def _sharable(query: str, focus: str) -> str | None:
     return query[: head.end()] + rest if _PREDICATE_FIRST.match(rest) else None
 
 
-def _absent(query: str, focus: str) -> str | None:
-    """The pattern ``P`` of ``query`` when that is exactly :func:`_counted`'s ``SELECT ?this WHERE {
-    focus MINUS { P } }`` and ``P`` starts with a triple pattern on ``?this`` along one predicate (so
-    binds it in every solution): the query's rows are the focus nodes without a match of ``P``, which
-    :func:`fused` computes beside other plans of the same focus. Else None."""
+def _absent(query: str, focus: str) -> tuple[str, ...]:
+    """The pattern ``P`` of ``query`` (as a tuple of one) when that is exactly :func:`_counted`'s
+    ``SELECT ?this WHERE { focus MINUS { P } }`` and ``P`` starts with a triple pattern on ``?this``
+    along one predicate (so binds it in every solution): the query's rows are the focus nodes without
+    a match of ``P``, which :func:`fused` computes beside other plans of the same focus. Else ()."""
     head = f"SELECT ?this WHERE {{ {focus} MINUS {{ "
     if "VALUES" in focus or not query.startswith(head) or not query.endswith(" } }"):
-        return None
+        return ()
     pattern = query[len(head) : -len(" } }")]
-    return pattern if _PREDICATE_FIRST.match(pattern) else None
+    return (pattern,) if _PREDICATE_FIRST.match(pattern) else ()
 
 
 def _implied_focus(query: str, focus: str, implied: Implies) -> str | None:
@@ -905,10 +905,13 @@ def fused(plans: list[Plan], *, hashes: bool = False) -> str:
         return f"SELECT * WHERE {{ {focus} {{ {' UNION '.join(branches)} }} }}"
     if hashes:  # every focus node, less those with a match (MINUS compares ?this and ?plan)
         branches += [f"{{ BIND ({n} AS ?plan) }}" for n, _ in absent]
-        minus = " UNION ".join(f"{{ SELECT ?this ({n} AS ?plan) WHERE {{ {a} }} }}" for n, a in absent)
+        minus = " UNION ".join(
+            f"{{ SELECT ?this ({n} AS ?plan) WHERE {{ {' UNION '.join(f'{{ {p} }}' for p in a)} }} }}"
+            for n, a in absent
+        )
         return f"SELECT * WHERE {{ {focus} {{ {' UNION '.join(branches)} }} MINUS {{ {minus} }} }}"
     branches.append(f"{{ BIND ({ABSENT} AS ?plan) }}")
-    missing = {n: f"NOT EXISTS {{ {a} }}" for n, a in absent}
+    missing = {n: "(" + " && ".join(f"NOT EXISTS {{ {p} }}" for p in a) + ")" for n, a in absent}
     columns = " ".join(f"(?plan = {ABSENT} && {test} AS ?absent{n})" for n, test in missing.items())
     kept = " || ".join(missing.values())
     return (
@@ -924,7 +927,10 @@ ABSENT = -1
 def absent_plans(row: dict[str, Node | None]) -> list[int]:
     """The plans a row of :func:`fused` tagged :data:`ABSENT` is a result of: those whose column
     ``?absentN`` is true."""
-    return [int(k[len("absent") :]) for k, v in row.items() if k.startswith("absent") and v == _TRUE]
+    return [int(m.group(1)) for k, v in row.items() if v == _TRUE and (m := _ABSENT_COLUMN.fullmatch(k))]
+
+
+_ABSENT_COLUMN = re.compile(r"absent(\d+)")
 
 
 @dataclass

@@ -97,9 +97,58 @@ def compile_constraint(
     query = rewritten(decode_code_points(text), on_disk=on_disk)  # as the engine reads it
     sub_select, implies = focus
     # of the query as rewritten: a MINUS written first (for a FILTER there) reads the focus nodes
-    if not (implies and any(implies.by(t) for t in _starts_with(query))):
-        query = _joined(query, sub_select)
-    return _plan(shapes, shape, _SPARQL_CONSTRAINT, query, text, message, severity)
+    if implies and any(implies.by(t) for t in _starts_with(query)):
+        return _plan(shapes, shape, _SPARQL_CONSTRAINT, query, text, message, severity)
+    query = _joined(query, sub_select)
+    plan = _plan(shapes, shape, _SPARQL_CONSTRAINT, query, text, message, severity)
+    absent = absent_patterns(query, sub_select)
+    return plan if absent is None else dataclasses.replace(plan, focus=sub_select, absent=absent)
+
+
+def absent_patterns(query: str, focus: str) -> tuple[str, ...] | None:
+    """The patterns of ``query`` when its solutions are exactly the focus nodes (``focus``, its
+    sub-select) without a match of any of them: ``SELECT ?this WHERE { focus MINUS { P1 } MINUS
+    { P2 } ... }``, as :func:`anti_joins` writes ``FILTER NOT EXISTS`` (a role assignment without a
+    role and without a function), each ``P`` one group of triple patterns on ``?this`` along
+    predicates, read through ``SELECT (DISTINCT) ?this`` or as written. Each pattern comes back with
+    full IRIs and its other variables renamed apart (``?absent_N_M``), so that it reads the same
+    beside any other query's variables (:func:`cilo.shacl.compiler.fused`); else None."""
+    node = algebra(query)
+    if node.name != "SelectQuery" or node["PV"] != [_THIS] or node["p"].name != "Project":
+        return None
+    node, patterns = node["p"]["p"], list[str]()
+    while node.name == "Minus":
+        pattern = _simple_pattern(node["p2"], len(patterns))
+        if pattern is None:
+            return None
+        patterns.append(pattern)
+        node = node["p1"]
+    focus_only = algebra(f"SELECT ?this WHERE {{ {focus} }}")["p"]["p"]
+    return tuple(reversed(patterns)) if patterns and node == focus_only else None
+
+
+def _simple_pattern(node: Any, n: int) -> str | None:
+    """The triple patterns of ``node`` (a ``MINUS``'s operand) as text, when it is one group of triple
+    patterns, each along a predicate (IRIs and variables only), with ``?this`` in one of them and in
+    every projection on the way down; its other variables renamed apart (see
+    :func:`absent_patterns`). Else None."""
+    while node.name in ("ToMultiSet", "Distinct", "Project"):
+        if node.name == "Project" and _THIS not in node["PV"]:
+            return None
+        node = node["p"]
+    if node.name != "BGP" or not node["triples"]:
+        return None
+    names: dict[Variable, str] = {_THIS: "?this"}
+    out = []
+    for triple in node["triples"]:
+        if not all(isinstance(t, URIRef | Variable) for t in triple) or not isinstance(triple[1], URIRef):
+            return None
+        terms = [
+            names.setdefault(t, f"?absent_{n}_{len(names)}") if isinstance(t, Variable) else t.n3()
+            for t in triple
+        ]
+        out.append(" ".join(terms) + " .")
+    return " ".join(out) if any(_THIS in t for t in node["triples"]) else None
 
 
 #: Operators whose solutions extend those of their first operand (and keep its ``?this``).
