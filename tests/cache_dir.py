@@ -1,4 +1,4 @@
-"""Keeps the suite's SPARQL parse cache (:mod:`cilo.parsecache`) in a temporary folder of its own.
+"""Keeps the suite's cache (:mod:`cilo.cache`: parse trees, query times) in a temporary folder of its own.
 
 Installed for the whole session by ``tests/conftest.py`` (and ``docs/conftest.py``): the suite, and
 every ``cilo`` command it starts, neither reads nor fills the cache of the user who runs it. The

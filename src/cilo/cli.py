@@ -7,9 +7,9 @@ change in coverage), 1 Violations found (or inconsistent, or coverage changed), 
 120 the output could not be written (a full disk: :mod:`cilo.process`); 130 interrupted. The choices
 of every option are the library's own constants.
 
-Files: the SPARQL of the shapes and queries, once parsed, is kept in ``~/.cache/cilo``
-(``$XDG_CACHE_HOME/cilo``; ``CILO_CACHE_DIR`` to move it, set empty to turn it off): see
-:mod:`cilo.parsecache`."""
+Files: the SPARQL of the shapes and queries, once parsed, and how long each query of the SHACL
+engine took last time are kept in ``~/.cache/cilo`` (``$XDG_CACHE_HOME/cilo``; ``CILO_CACHE_DIR`` to
+move it, set empty to turn it off): see :mod:`cilo.parsecache` and :mod:`cilo.shacl.durations`."""
 
 from __future__ import annotations
 

@@ -12,10 +12,9 @@ Reading it back admits only what a parse tree holds (rdflib's parse-tree classes
 pyparsing's results, the functions of rdflib's SPARQL operators): a file placed there by someone else
 can call nothing else.
 
-Where: ``$CILO_CACHE_DIR`` if set (empty: no cache), else ``$XDG_CACHE_HOME/cilo`` or
-``~/.cache/cilo`` (``%LOCALAPPDATA%\\cilo`` on Windows); in its ``sparql-trees`` folder, at most
-:data:`MAX_FILES` files (the oldest go first). A cache that cannot be written is no error: the text
-is parsed, as without it.
+Where: the ``sparql-trees`` folder of cilo's cache (:mod:`cilo.cache`), at most :data:`MAX_FILES`
+files (the oldest go first). A cache that cannot be written is no error: the text is parsed, as
+without it.
 """
 
 from __future__ import annotations
@@ -23,13 +22,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import pickle
 import sys
-import tempfile
 import types
 from pathlib import Path
 from typing import Any
+
+from cilo import cache
+from cilo.cache import write_whole
 
 #: Changed whenever what a file holds changes.
 FORMAT = 1
@@ -47,22 +47,8 @@ _ADMITTED: dict[str, frozenset[str] | None] = {
 
 
 def directory() -> Path | None:
-    """The folder of the cache, or None when it is turned off (``CILO_CACHE_DIR`` set empty) or there
-    is no absolute folder to put it in."""
-    chosen = os.environ.get("CILO_CACHE_DIR")
-    if chosen is not None:
-        return Path(chosen) / "sparql-trees" if chosen else None
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        root = Path(os.environ["LOCALAPPDATA"])
-    elif os.environ.get("XDG_CACHE_HOME"):
-        root = Path(os.environ["XDG_CACHE_HOME"])
-    else:
-        try:
-            root = Path.home() / ".cache"
-        except (RuntimeError, KeyError):  # no home: no cache
-            return None
-    # a relative folder (no home found, "~" left as it is) would fill the working directory
-    return root / "cilo" / "sparql-trees" if root.is_absolute() else None
+    """The folder of the cache, or None when it is turned off (:func:`cilo.cache.location`)."""
+    return cache.location("sparql-trees")
 
 
 def parse(text: str) -> Any:
@@ -107,20 +93,8 @@ def _write(path: Path, tree: Any) -> None:
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(tree)
     except Exception:  # a tree this module cannot write: not kept
         return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(buffer.getvalue())
-            Path(temporary).replace(path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                Path(temporary).unlink()
-            raise
+    if write_whole(path, buffer.getvalue()):  # else read-only, full, or not ours: parsed again next time
         _prune(path.parent)
-    except OSError:  # read-only, full, or not ours: parsing again next time is all it costs
-        return
 
 
 def _prune(folder: Path) -> None:

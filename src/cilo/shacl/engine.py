@@ -12,6 +12,7 @@ import contextvars
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from cilo.loading import PathLike, format_for, literals_as_written, parse_into, 
 from cilo.oxigraph import term_converter, to_oxigraph
 from cilo.report import ValidationResult
 from cilo.safety import check_triples, give_back_freed_memory
-from cilo.shacl import reference
+from cilo.shacl import durations, reference
 from cilo.shacl.compiler import ABSENT, Compiler, Plan, absent_plans, fused
 from cilo.shacl.literals import Faithful, as_written, distinct, ill_typed, may_hold_rewritten, restore, rows
 from cilo.shacl.reference import PreparedGraph
@@ -332,8 +333,9 @@ def _run_plans(
     data: Data | Remote, plans: list[Plan], beside: Callable[[], Any] | None = None
 ) -> tuple[list[ValidationResult], Any]:
     """The results of ``plans``, in their order; plans that share their focus nodes run as one query
-    (:func:`~cilo.shacl.compiler.fused`), the others alone, several at a time; and the value of
-    ``beside``, run among them (first: it is short, and the longest queries then end together)."""
+    (:func:`~cilo.shacl.compiler.fused`), the others alone, several at a time, those that took
+    longest last time first (:mod:`cilo.shacl.durations`); and the value of ``beside``, run among
+    them (first: it is short, and the longest queries then end together)."""
 
     def rows_of(query: str, shape: str) -> list[dict[str, Node | None]]:
         try:
@@ -346,16 +348,22 @@ def _run_plans(
             give_back_freed_memory()
         return rows
 
-    def run(group: list[Plan]) -> list[list[ValidationResult]]:
+    def results(query: str, group: list[Plan]) -> list[list[ValidationResult]]:
         if len(group) == 1:
-            return [[_result(group[0], row) for row in rows_of(group[0].query, str(group[0].shape))]]
+            return [[_result(group[0], row) for row in rows_of(query, str(group[0].shape))]]
         shapes = ", ".join(dict.fromkeys(str(p.shape) for p in group))
         found: list[list[ValidationResult]] = [[] for _ in group]
-        for row in rows_of(fused(group, hashes=hashes), shapes):
+        for row in rows_of(query, shapes):
             n = int(str(row.pop("plan")))
             for m in absent_plans(row) if n == ABSENT else [n]:
                 own = {"this", group[m].value}  # the rest are other plans' columns
                 found[m].append(_result(group[m], {k: v for k, v in row.items() if k in own}))
+        return found
+
+    def run(query: str, group: list[Plan]) -> list[list[ValidationResult]]:
+        began = time.perf_counter()
+        found = results(query, group)
+        took[durations.key(where, query)] = time.perf_counter() - began
         return found
 
     hashes = not isinstance(data, Data) and data.hashes
@@ -365,16 +373,20 @@ def _run_plans(
         # disk: a plan of an absent pattern keeps its own MINUS (fused: in memory or hashing only)
         shares = plan.shares_focus and (plan.alone is not None or hashes or isinstance(data, Data))
         groups.setdefault(plan.focus if plan.focus and shares else str(n), []).append(plan)
+    queries = [(g[0].query if len(g) == 1 else fused(g, hashes=hashes), g) for g in groups.values()]
+    # the same text runs at another speed in memory, in a store and at an endpoint
+    where, took = type(data).__name__, dict[str, float]()
+    # never run before: several plans on one set of focus nodes, then SPARQL constraints (joins over
+    # all the data), then the rest; then the longest last time first, so the threads end together
+    first = sorted(queries, key=lambda q: (len(q[1]) == 1, not q[1][0].templated))
+    first = durations.longest_first(first, lambda q: durations.key(where, q[0]), durations.load())
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
         besides = None if beside is None else pool.submit(contextvars.copy_context().run, beside)
-        # the longest first, so the threads end together: several plans on one set of focus nodes,
-        # then SPARQL constraints (joins over all the data, and the ones with results, a profile's
-        # coverage, so that the scan for lines starts early), then the rest
-        first = sorted(groups.values(), key=lambda g: (len(g) == 1, not g[0].templated))
-        running = [(g, pool.submit(contextvars.copy_context().run, run, g)) for g in first]
+        running = [(g, pool.submit(contextvars.copy_context().run, run, q, g)) for q, g in first]
         by_plan = {id(p): r for g, future in running for p, r in zip(g, future.result(), strict=True)}
         value = None if besides is None else besides.result()
+    durations.save(took)
     return [r for plan in plans for r in by_plan[id(plan)]], value
 
 
