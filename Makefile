@@ -33,10 +33,12 @@ demo: $(STAMP)
 	  echo "(exit code $$rc: 0 = every initiative conforms, 1 = gaps found, as in the paper's missing sponsor)"
 
 # The browser test needs Chromium and ChromeDriver, the endpoint tests Virtuoso 7: found, or installed from Debian's packages.
-# The suite runs on every core (pytest-xdist), each worker taking the next test as it frees up.
+# The suite runs on every core (pytest-xdist), each worker taking the next test as it frees up; the
+# examples of the documentation after it, in one process: those of a page share their names, in order.
 test: $(DEV)
 	bash tests/setup-system.sh
-	$(BIN)/python -m pytest -n auto --dist worksteal
+	$(BIN)/python -m pytest -n auto --dist worksteal tests
+	$(BIN)/python -m pytest docs
 
 # The examples are written by hand in YAML; their Turtle and CSV twins are written from them.
 examples: $(STAMP)
