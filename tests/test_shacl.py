@@ -949,6 +949,9 @@ def test_a_sparql_query_of_focus_nodes_without_matches_is_read_as_its_patterns_o
     for where, select in [
         (f"MINUS {{ ?this {p}/{p} ?x }}", "?this"),  # a path
         (f'MINUS {{ ?this {p} "x" }}', "?this"),  # a literal
+        (f'MINUS {{ ?this {p} "https://example.org/x" }}', "?this"),  # a literal, however it reads
+        ("MINUS { ?this <relative> ?x }", "?this"),  # a relative IRI: its base would stay behind
+        ("MINUS { ?this ?q ?x }", "?this"),  # a variable predicate
         (f"MINUS {{ ?a {p} ?b }}", "?this"),  # shares nothing with the focus nodes: removes none
         (f"MINUS {{ SELECT ?x WHERE {{ ?this {p} ?x }} }}", "?this"),  # likewise
         (f"MINUS {{ ?this {p} ?x }} FILTER (isIRI(?this))", "?this"),  # a filter besides

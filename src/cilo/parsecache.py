@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from cilo import cache
-from cilo.cache import write_whole
 
 #: Changed whenever what a file holds changes.
 FORMAT = 1
@@ -93,7 +92,9 @@ def _write(path: Path, tree: Any) -> None:
         _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(tree)
     except Exception:  # a tree this module cannot write: not kept
         return
-    if write_whole(path, buffer.getvalue()):  # else read-only, full, or not ours: parsed again next time
+    if cache.write_whole(
+        path, buffer.getvalue()
+    ):  # else read-only, full, or not ours: parsed again next time
         _prune(path.parent)
 
 

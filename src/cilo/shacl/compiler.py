@@ -166,7 +166,8 @@ class Plan:
     focus: str | None = None
     alone: str | None = None
     #: Or, for a query whose rows are the focus nodes without a match of any of some patterns
-    #: (``MINUS``), those patterns, each binding ``?this`` in every solution (:func:`fused`).
+    #: (``MINUS``), those patterns, each binding ``?this`` in every solution and written with
+    #: absolute IRIs and variables of its own (:func:`fused`).
     absent: tuple[str, ...] = ()
 
     @property
@@ -891,12 +892,12 @@ def fused(plans: list[Plan], *, hashes: bool = False) -> str:
       row only where ``?this`` and ``?plan`` both agree, so exactly that plan's focus nodes with a
       match (the pattern binds ``?this`` in each), as its own ``MINUS`` did;
     - else (in memory, where a lookup is cheap): one more row for each focus node, tagged
-      :data:`ABSENT`, kept when one of the patterns has no match for it, and a column
-      ``?absentN`` for the plan of index ``N`` that is true where its pattern has none
+      :data:`ABSENT`, kept when a plan's patterns have no match for it, and a column ``?absentN``
+      for the plan of index ``N`` that is true where none of its patterns has one
       (:func:`absent_plans`). ``?this`` is bound in that row, so ``NOT EXISTS`` tests its own node;
       the column is computed in the projection, for the rows kept only. Each pattern is then one
       lookup per focus node, where a ``MINUS`` for each read the focus nodes again (a role
-      assignment's three minimum counts beside its other checks at N = 10,000: 0.95 → 0.67 s)."""
+      assignment's three minimum counts beside its other checks at N = 10,000: 0.95 → 0.71 s)."""
     focus = plans[0].focus
     assert focus is not None and all(p.focus == focus and p.shares_focus for p in plans)
     branches = [f"{{ {{ {p.alone} }} BIND ({n} AS ?plan) }}" for n, p in enumerate(plans) if p.alone]

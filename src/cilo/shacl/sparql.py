@@ -127,9 +127,13 @@ def absent_patterns(query: str, focus: str) -> tuple[str, ...] | None:
     return tuple(reversed(patterns)) if patterns and node == focus_only else None
 
 
+#: An absolute IRI: it reads the same in a query without the prologue it was written under.
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def _simple_pattern(node: Any, n: int) -> str | None:
     """The triple patterns of ``node`` (a ``MINUS``'s operand) as text, when it is one group of triple
-    patterns, each along a predicate (IRIs and variables only), with ``?this`` in one of them and in
+    patterns, each along a predicate (absolute IRIs and variables only), with ``?this`` in one of them and in
     every projection on the way down; its other variables renamed apart (see
     :func:`absent_patterns`). Else None."""
     while node.name in ("ToMultiSet", "Distinct", "Project"):
@@ -141,8 +145,10 @@ def _simple_pattern(node: Any, n: int) -> str | None:
     names: dict[Variable, str] = {_THIS: "?this"}
     out = []
     for triple in node["triples"]:
-        if not all(isinstance(t, URIRef | Variable) for t in triple) or not isinstance(triple[1], URIRef):
-            return None
+        fixed = [t for t in triple if not isinstance(t, Variable)]
+        absolute = all(isinstance(t, URIRef) and _ABSOLUTE.match(t) for t in fixed)
+        if isinstance(triple[1], Variable) or not absolute:
+            return None  # a literal, a blank node, a path, a relative IRI (its BASE stays behind)
         terms = [
             names.setdefault(t, f"?absent_{n}_{len(names)}") if isinstance(t, Variable) else t.n3()
             for t in triple
