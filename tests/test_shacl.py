@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 import cilo
 from cilo import shacl
@@ -833,15 +834,18 @@ def test_a_query_whose_first_triple_finds_focus_nodes_only_runs_without_them_and
 
 
 def test_the_triples_a_query_starts_with_are_those_every_solution_extends() -> None:
-    from cilo.shacl.sparql import _starts_with
+    from cilo.shacl.sparql import _starts_with, algebra
+
+    def starts_with(text: str) -> list[tuple[Node, Node, Node]]:
+        return _starts_with(algebra(text))
 
     prefix = "PREFIX ex: <https://example.org/> "
-    first = _starts_with(
+    first = starts_with(
         prefix + "SELECT ?this WHERE { ?this ex:p ?v . OPTIONAL { ?v ex:q ?w } FILTER (?v > 1) }"
     )
     assert [str(p) for _, p, _ in first] == ["https://example.org/p"]
     grouped = "SELECT ?this (COUNT(*) AS ?n) WHERE { ?this ex:p ?v BIND (1 AS ?x) MINUS { ?v ex:q ?w } }"
-    assert len(_starts_with(f"{prefix}{grouped} GROUP BY ?this")) == 1
+    assert len(starts_with(f"{prefix}{grouped} GROUP BY ?this")) == 1
     for text in (
         "SELECT ?this WHERE { OPTIONAL { ?this ex:q ?w } ?this ex:p ?v }",  # an OPTIONAL first
         "SELECT ?this WHERE { MINUS { ?this ex:q ?w } ?this ex:p ?v }",  # a MINUS first
@@ -851,7 +855,7 @@ def test_the_triples_a_query_starts_with_are_those_every_solution_extends() -> N
         "SELECT ?this WHERE { GRAPH ?g { ?this ex:p ?v } }",
         "SELECT ?this WHERE { ?this ex:p ?v } LIMIT 1",
     ):
-        assert _starts_with(prefix + text) == [], text
+        assert starts_with(prefix + text) == [], text
 
 
 def test_an_or_of_classes_is_anti_joins_and_answers_as_pyshacl() -> None:
@@ -932,13 +936,12 @@ def test_checks_that_share_focus_nodes_run_as_one_query_and_answer_as_pyshacl() 
 
 
 def test_a_sparql_query_of_focus_nodes_without_matches_is_read_as_its_patterns_or_not_at_all() -> None:
-    from cilo.shacl.sparql import absent_patterns
+    from cilo.shacl.sparql import absent_patterns, algebra
 
-    focus = "{ SELECT DISTINCT ?this WHERE { ?this a <https://example.org/C> } }"
     p = "<https://example.org/p>"
 
     def patterns(where: str, select: str = "?this") -> tuple[str, ...] | None:
-        return absent_patterns(f"SELECT {select} WHERE {{ {focus} {where} }}", focus)
+        return absent_patterns(algebra(f"SELECT {select} WHERE {{ {where} }}"))
 
     first = f"SELECT DISTINCT ?this WHERE {{ ?this {p} ?plan }}"
     found = patterns(f"MINUS {{ {first} }} MINUS {{ ?this {p} ?x . ?x a ?value }}")
@@ -957,6 +960,7 @@ def test_a_sparql_query_of_focus_nodes_without_matches_is_read_as_its_patterns_o
         (f"MINUS {{ ?this {p} ?x }} FILTER (isIRI(?this))", "?this"),  # a filter besides
         (f"MINUS {{ ?this {p} ?x }}", "?this ?x"),  # another column
         (f"?this {p} ?y MINUS {{ ?this {p} ?x }}", "?this"),  # not the focus nodes alone
+        (f"{{ SELECT ?this WHERE {{ ?this {p} ?y }} }} MINUS {{ ?this {p} ?x }}", "?this"),  # likewise
         (f"OPTIONAL {{ ?this {p} ?x }}", "?this"),  # no MINUS
         ("", "?this"),
     ]:
