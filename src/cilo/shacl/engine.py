@@ -360,10 +360,10 @@ def _run_plans(
                 found[m].append(_result(group[m], {k: v for k, v in row.items() if k in own}))
         return found
 
-    def run(query: str, group: list[Plan]) -> list[list[ValidationResult]]:
+    def run(name: str, query: str, group: list[Plan]) -> list[list[ValidationResult]]:
         began = time.perf_counter()
         found = results(query, group)
-        took[durations.key(where, query)] = time.perf_counter() - began
+        took[name] = time.perf_counter() - began
         return found
 
     hashes = not isinstance(data, Data) and data.hashes
@@ -373,17 +373,19 @@ def _run_plans(
         # disk: a plan of an absent pattern keeps its own MINUS (fused: in memory or hashing only)
         shares = plan.shares_focus and (plan.alone is not None or hashes or isinstance(data, Data))
         groups.setdefault(plan.focus if plan.focus and shares else str(n), []).append(plan)
-    queries = [(g[0].query if len(g) == 1 else fused(g, hashes=hashes), g) for g in groups.values()]
-    # the same text runs at another speed in memory, in a store and at an endpoint
+    # each query under its name for its time (the same text runs at another speed in memory, in a
+    # store and at an endpoint)
     where, took = type(data).__name__, dict[str, float]()
+    queries = [(g[0].query if len(g) == 1 else fused(g, hashes=hashes), g) for g in groups.values()]
+    named = [(durations.key(where, q), q, g) for q, g in queries]
     # never run before: several plans on one set of focus nodes, then SPARQL constraints (joins over
     # all the data), then the rest; then the longest last time first, so the threads end together
-    first = sorted(queries, key=lambda q: (len(q[1]) == 1, not q[1][0].templated))
-    first = durations.longest_first(first, lambda q: durations.key(where, q[0]), durations.load())
+    first = sorted(named, key=lambda q: (len(q[2]) == 1, not q[2][0].templated))
+    first = durations.longest_first(first, lambda q: q[0], durations.load())
     at_once = data.queries_at_once if isinstance(data, InStore) else os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=at_once) as pool:  # each with the caller's limits
         besides = None if beside is None else pool.submit(contextvars.copy_context().run, beside)
-        running = [(g, pool.submit(contextvars.copy_context().run, run, q, g)) for q, g in first]
+        running = [(g, pool.submit(contextvars.copy_context().run, run, name, q, g)) for name, q, g in first]
         by_plan = {id(p): r for g, future in running for p, r in zip(g, future.result(), strict=True)}
         value = None if besides is None else besides.result()
     durations.save(took)
